@@ -1,0 +1,1 @@
+"""Messaging bots: a channel-agnostic conversation core and platform adapters."""

@@ -1,0 +1,1 @@
+"""The document model, the manifest of the default document set, and sync."""

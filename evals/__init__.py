@@ -1,0 +1,1 @@
+"""Evaluation data sets, metrics, the harness and benchmarks."""

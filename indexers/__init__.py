@@ -1,0 +1,1 @@
+"""Load, clean and parse documents into provisions; embed them and write the hybrid index."""
