@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.indexing import update_index
-from assistant.service import Assistant, NotFoundError
+from assistant.retrieval import MODES
+from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.settings import Settings
 from assistant.views import provision_text
 from corpus.library import LibraryError, add_document, list_documents, remove_document
@@ -91,6 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("unit", help="条款：第二十一条、21、（十三）")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)
+
+    search = commands.add_parser("search", help="检索相关条款")
+    search.add_argument("question", nargs="?", help="问题")
+    search.add_argument("--batch", type=Path, help="每行一个问题的文件；每行输出一个 JSON 对象")
+    search.add_argument("--k", type=int, default=10, help="返回条数（默认 10）")
+    search.add_argument("--mode", choices=MODES, default="hybrid", help="检索方式（默认 hybrid）")
+    search.add_argument("--doc", action="append", dest="doc_ids", help="只在该文档中检索（可重复）")
+    search.add_argument(
+        "--level", action="append", dest="levels", choices=LEVELS, help="只检索该层级（可重复）"
+    )
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=cmd_search)
+
+    # evals is the layer to the right of assistant: the eval command is the one place that reaches into it.
+    from evals.cli import add_eval_arguments
+
+    evaluate = commands.add_parser("eval", help="评测检索与问答质量（开发集、考试题、条号查找）")
+    add_eval_arguments(evaluate)
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -160,8 +180,54 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=1))
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.question is None) == (args.batch is None):
+        print("错误：请给出一个问题，或用 --batch 指定问题文件（二选一）", file=sys.stderr)
+        return 2
+    assistant = Assistant(settings)
+    options = {"k": args.k, "mode": args.mode, "doc_ids": args.doc_ids, "levels": args.levels}
+    if args.batch:
+        return _search_batch(assistant, args.batch, options)
+    hits = assistant.search(args.question, **options)
+    if args.json:
+        _print_json({"query": args.question, "hits": [hit.to_dict() for hit in hits]}, indent=None)
+        return 0
+    if not hits:
+        print("没有找到相关条款。")
+    for rank, hit in enumerate(hits, start=1):
+        print(f"{rank}. {hit.citation}（{hit.score:.4f}）\n   {_shorten(hit.passage or hit.provision.text)}")
+    return 0
+
+
+def _search_batch(assistant: Assistant, path: Path, options: dict[str, Any]) -> int:
+    """One JSON object per input line, in order; a bad line gets an error object, the rest still run."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"错误：无法读取问题文件 {path}：{exc}", file=sys.stderr)
+        return 1
+    for line in lines:
+        try:
+            hits = assistant.search(line, **options)
+            _print_json({"query": line, "hits": [hit.to_dict() for hit in hits]}, indent=None)
+        except QuestionError as exc:
+            _print_json({"query": line, "hits": [], "error": str(exc)}, indent=None)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.cli import run
+
+    return run(args, Assistant(settings))
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "……"
+
+
+def _print_json(data: Any, indent: int | None = 1) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=indent), flush=True)
 
 
 def _progress_printer(label: str) -> Callable[[int, int, DocumentInfo], None]:

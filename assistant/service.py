@@ -8,18 +8,40 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
+from assistant.hits import Hit
+from assistant.query import QueryAnalyzer
+from assistant.retrieval import HybridSearch
 from assistant.settings import Settings
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
 from indexers.reader import IndexReader
 
+MAX_QUESTION_CHARS = 2000
+
 
 class NotFoundError(LookupError):
     """A document or provision that is not in the index; the message says so in Chinese."""
+
+
+class QuestionError(ValueError):
+    """A question that cannot be searched (empty, only punctuation, too long); the message says why."""
+
+
+def validate_question(text: str) -> str:
+    """The question stripped of surrounding space; QuestionError with a Chinese message when unusable."""
+    question = (text or "").strip()
+    if not question:
+        raise QuestionError("问题是空的，请输入您想了解的安全生产问题，例如：发生事故后多长时间内要上报？")
+    if not any(ch.isalnum() for ch in question):
+        raise QuestionError("问题里只有标点符号，请用文字描述您的问题。")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题太长（{len(question)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内。")
+    return question
 
 
 class Assistant:
@@ -32,6 +54,29 @@ class Assistant:
     def index(self) -> IndexReader:
         s = self.settings
         return IndexReader.open(s.data_dir, s.embedder, s.chroma_host, s.chroma_port)
+
+    @cached_property
+    def analyzer(self) -> QueryAnalyzer:
+        return QueryAnalyzer.load()
+
+    @cached_property
+    def searcher(self) -> HybridSearch:
+        return HybridSearch(self.index, self.analyzer, jurisdiction=self.settings.jurisdiction)
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_ids: Collection[str] | None = None,
+        levels: Collection[str] | None = None,
+        context_doc: str | None = None,
+    ) -> list[Hit]:
+        """The k best provisions for a question (see HybridSearch.search)."""
+        question = validate_question(query)
+        return self.searcher.search(
+            question, k, mode, doc_ids=doc_ids, levels=levels, context_doc=context_doc
+        )
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""

