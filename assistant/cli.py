@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=cmd_search)
 
+    ask = commands.add_parser("ask", help="提问，得到带出处的回答")
+    ask.add_argument("question", help="问题")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(handler=cmd_ask)
+
     # evals is the layer to the right of assistant: the eval command is the one place that reaches into it.
     from evals.cli import add_eval_arguments
 
@@ -212,6 +217,19 @@ def _search_batch(assistant: Assistant, path: Path, options: dict[str, Any]) -> 
             _print_json({"query": line, "hits": [hit.to_dict() for hit in hits]}, indent=None)
         except QuestionError as exc:
             _print_json({"query": line, "hits": [], "error": str(exc)}, indent=None)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    answer = Assistant(settings).ask(args.question)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print("\n出处：")
+        for number, cited in enumerate(answer.citations, start=1):
+            print(f"[{number}] {cited.citation}")
     return 0
 
 

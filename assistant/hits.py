@@ -21,6 +21,8 @@ class Hit:
     document: DocumentInfo
     score: float
     passage: str = ""
+    dense: float | None = None  # best cosine similarity of its passages to the question
+    sparse: float | None = None  # best BM25 score of its passages
 
     @property
     def doc_id(self) -> str:

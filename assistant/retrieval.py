@@ -76,12 +76,12 @@ class HybridSearch:
         if mode not in MODES:
             raise ValueError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
         query = self.analyzer.analyze(question, context_doc)
-        scores, best_passage = self._fused(query, mode)
+        scores, best_passage, raw = self._fused(query, mode)
         allowed = self._allowed(doc_ids, levels)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         order = [i for i in np.argsort(-scores, kind="stable")[: k + 1] if np.isfinite(scores[i])]
-        hits = [self._hit(i, float(scores[i]), best_passage) for i in order]
+        hits = [self._hit(i, float(scores[i]), best_passage, raw) for i in order]
         direct = self._direct(query)
         if direct is not None and (
             allowed is None or allowed[self._provision_ids.index(direct.provision.id)]
@@ -89,22 +89,22 @@ class HybridSearch:
             hits = [direct, *[h for h in hits if h.provision.id != direct.provision.id]]
         return hits[:k]
 
-    def _fused(self, query: Query, mode: str) -> tuple[np.ndarray, dict[int, int]]:
-        """Fused provision scores and, per provision, the passage that matched best."""
-        n = len(self._provision_ids)
-        scores = np.zeros(n)
+    def _fused(self, query: Query, mode: str) -> tuple[np.ndarray, dict[int, int], dict[str, np.ndarray]]:
+        """Fused provision scores, the passage that matched best per provision, and each arm's raw scores."""
+        scores = np.zeros(len(self._provision_ids))
         best_passage: dict[int, int] = {}
-        arms = []
+        arms = {}
         if mode in ("hybrid", "bm25"):
-            arms.append((self._sparse_passage_scores(query), self.config.sparse_weight))
+            arms["sparse"] = (self._sparse_passage_scores(query), self.config.sparse_weight)
         if mode in ("hybrid", "dense"):
-            arms.append((self._dense_passage_scores(query), self.config.dense_weight))
-        for passage_scores, weight in arms:
-            ranks = self._provision_ranks(passage_scores, best_passage)
+            arms["dense"] = (self._dense_passage_scores(query), self.config.dense_weight)
+        raw: dict[str, np.ndarray] = {}
+        for name, (passage_scores, weight) in arms.items():
+            ranks, raw[name] = self._provision_ranks(passage_scores, best_passage)
             scores += np.where(np.isfinite(ranks), weight / (self.config.rrf_k + ranks), 0.0)
         scores *= self._priors(query)
         scores[scores <= 0] = -np.inf
-        return scores, best_passage
+        return scores, best_passage, raw
 
     def _sparse_passage_scores(self, query: Query) -> np.ndarray:
         tokens = tokenize(query.text)
@@ -120,8 +120,10 @@ class HybridSearch:
             scores[self._passage_position[passage_id]] = similarity
         return scores
 
-    def _provision_ranks(self, passage_scores: np.ndarray, best_passage: dict[int, int]) -> np.ndarray:
-        """1-based rank of each provision by its best passage (inf when none of its passages scored)."""
+    def _provision_ranks(
+        self, passage_scores: np.ndarray, best_passage: dict[int, int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """1-based rank of each provision by its best passage (inf when none scored), and that best score."""
         best = np.full(len(self._provision_ids), -np.inf)
         np.maximum.at(best, self._passage_owner, passage_scores)
         ranks = np.full(len(best), np.inf)
@@ -130,7 +132,7 @@ class HybridSearch:
         for passage in np.argsort(-passage_scores, kind="stable")[: len(order)]:
             if np.isfinite(passage_scores[passage]):
                 best_passage.setdefault(int(self._passage_owner[passage]), int(passage))
-        return ranks
+        return ranks, best
 
     def _priors(self, query: Query) -> np.ndarray:
         priors = self._base_prior.copy()
@@ -160,10 +162,11 @@ class HybridSearch:
             return None
         return Hit(provision, self.index.document_of(provision), score=1.0, passage=provision.text)
 
-    def _hit(self, i: int, score: float, best_passage: dict[int, int]) -> Hit:
+    def _hit(self, i: int, score: float, best_passage: dict[int, int], raw: dict[str, np.ndarray]) -> Hit:
         provision = self.index.provisions[self._provision_ids[i]]
         passage = self._passage_text[best_passage[i]] if i in best_passage else provision.text
-        return Hit(provision, self.index.document_of(provision), score=score, passage=passage)
+        dense, sparse = (_finite(raw[arm][i]) if arm in raw else None for arm in ("dense", "sparse"))
+        return Hit(provision, self.index.document_of(provision), score, passage, dense=dense, sparse=sparse)
 
 
 def _is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> bool:
@@ -172,3 +175,7 @@ def _is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> 
         return False
     where = f"{document.issuer or ''}{document.title}"
     return not any(place in where for place in jurisdiction)
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None

@@ -12,16 +12,20 @@ from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
+from assistant.answer import Answer, compose
 from assistant.hits import Hit
+from assistant.intent import classify
 from assistant.query import QueryAnalyzer
 from assistant.retrieval import HybridSearch
 from assistant.settings import Settings
+from assistant.support import is_supported
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
 from indexers.reader import IndexReader
 
 MAX_QUESTION_CHARS = 2000
+ANSWER_DEPTH = 5  # provisions an answer may draw on
 
 
 class NotFoundError(LookupError):
@@ -77,6 +81,13 @@ class Assistant:
         return self.searcher.search(
             question, k, mode, doc_ids=doc_ids, levels=levels, context_doc=context_doc
         )
+
+    def ask(self, question: str, context_doc: str | None = None) -> Answer:
+        """A cited answer; ``context_doc`` is the document named earlier in the conversation."""
+        text = validate_question(question)
+        hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
+        supported = is_supported(hits, self.index.meta["embedder"])
+        return compose(text, classify(text), hits, supported)
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""
