@@ -101,7 +101,7 @@ def build_index(
         passages = [p for doc, provs in provisions for prov in provs for p in passages_of(prov, doc.title)]
         with EmbeddingCache(layout.embedding_cache) as cache:
             cached = CachedEmbeddings(embedder, cache)
-            vectors, report.embedded = _embed(cached, cache, passages, progress)
+            vectors, report.embedded = _embed(cached, cache, [p for p in passages if p.dense], progress)
         _write_build(build, provisions, passages, vectors, embedder, chroma)
         layout.switch_to(build)
         report.provisions = sum(len(provs) for _, provs in provisions)
@@ -175,11 +175,12 @@ def _write_build(
     dimension = len(vectors[0]) if vectors else 0
     store = VectorStore(chroma.client(build), collection, embedder.name, dimension)
     levels = {info.id: info.level for info, _ in provisions}
+    embedded = [p for p in passages if p.dense]
     store.add(
-        ids=[p.id for p in passages],
+        ids=[p.id for p in embedded],
         embeddings=vectors,
         metadatas=[
-            {"provision_id": p.provision_id, "doc_id": p.doc_id, "level": levels[p.doc_id]} for p in passages
+            {"provision_id": p.provision_id, "doc_id": p.doc_id, "level": levels[p.doc_id]} for p in embedded
         ],
     )
     meta = {

@@ -1,7 +1,10 @@
-"""The passages that are indexed for each provision: the whole provision, plus its task sentences.
+"""The passages that are indexed for each provision; a hit on any of them counts for the provision.
 
-A notice item holds many tasks in 300–800 characters and loses to short law articles on the same subject,
-so each of its sentences is indexed too; a hit on a sentence counts for the item it belongs to.
+- The whole provision, headed by its document's title and unit: sparse and dense.
+- A notice item's task sentences: it holds many tasks in 300–800 characters and loses to short law articles on
+  the same subject, so each sentence is its own passage (sparse and dense).
+- An article's sentences, 款 leads and 项: sparse only. BM25 normalises by length, so "负有下列职责" in a
+  long article with seven 项 would lose to any short article that mentions the same subject.
 
 Usage::
 
@@ -28,27 +31,31 @@ class Passage:
     provision_id: str
     doc_id: str
     text: str
+    dense: bool = True  # also embedded in the vector store (sparse-only passages are not)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def passages_of(provision: Provision, doc_title: str) -> list[Passage]:
-    """The whole provision (headed by its document's title and unit), then its sentences for notice items."""
+    """The passages of one provision: the whole of it first."""
     head = f"{doc_title} {provision.unit} {provision.title}".strip()
-    passages = [Passage(f"{provision.id}#0", provision.id, provision.doc_id, f"{head}\n{provision.text}")]
+    parts = [(f"{head}\n{provision.text}", True)]
     if provision.bodies or provision.general_bodies:
-        for sentence in _sentences(provision.text):
-            number = len(passages)
-            passages.append(
-                Passage(
-                    f"{provision.id}#{number}",
-                    provision.id,
-                    provision.doc_id,
-                    f"{provision.title}：{sentence}",
-                )
-            )
-    return passages
+        parts += [(f"{provision.title}：{sentence}", True) for sentence in _sentences(provision.text)]
+    else:
+        if len(provision.paragraphs) > 1:
+            parts += [
+                (f"{head}\n{p.text}" + "".join(f"\n{item}" for item in p.items), True)
+                for p in provision.paragraphs
+            ]
+        pieces = [piece for line in provision.text.splitlines() for piece in _sentences(line)]
+        if len(pieces) > 1:
+            parts += [(piece, False) for piece in pieces]
+    return [
+        Passage(f"{provision.id}#{number}", provision.id, provision.doc_id, text, dense)
+        for number, (text, dense) in enumerate(parts)
+    ]
 
 
 def _sentences(text: str) -> list[str]:
