@@ -31,8 +31,11 @@ class FusionConfig:
     """Knobs of the fusion, calibrated on the dev set (see evals/README.md)."""
 
     rrf_k: int = 60
-    sparse_weight: float = 1.0
+    sparse_weight: float = 1.0  # for a short question; words weigh more as the question grows …
     dense_weight: float = 1.0
+    long_sparse_weight: float = 2.0  # … up to these weights at long_question characters (an exam item
+    long_dense_weight: float = 0.5  # with its options): many words make the lexical evidence reliable
+    long_question: int = 100
     dense_depth: int = 200  # passages fetched from the vector store
     named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
     notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
@@ -95,9 +98,9 @@ class HybridSearch:
         best_passage: dict[int, int] = {}
         arms = {}
         if mode in ("hybrid", "bm25"):
-            arms["sparse"] = (self._sparse_passage_scores(query), self.config.sparse_weight)
+            arms["sparse"] = (self._sparse_passage_scores(query), self._weight(query, "sparse"))
         if mode in ("hybrid", "dense"):
-            arms["dense"] = (self._dense_passage_scores(query), self.config.dense_weight)
+            arms["dense"] = (self._dense_passage_scores(query), self._weight(query, "dense"))
         raw: dict[str, np.ndarray] = {}
         for name, (passage_scores, weight) in arms.items():
             ranks, raw[name] = self._provision_ranks(passage_scores, best_passage)
@@ -105,6 +108,12 @@ class HybridSearch:
         scores *= self._priors(query)
         scores[scores <= 0] = -np.inf
         return scores, best_passage, raw
+
+    def _weight(self, query: Query, arm: str) -> float:
+        """The arm's weight for this question, moving from the short to the long setting with its length."""
+        share = min(1.0, len(query.text) / self.config.long_question)
+        short, long = getattr(self.config, f"{arm}_weight"), getattr(self.config, f"long_{arm}_weight")
+        return short + (long - short) * share
 
     def _sparse_passage_scores(self, query: Query) -> np.ndarray:
         tokens = tokenize(query.text)
