@@ -1,0 +1,281 @@
+"""Distractor pools built once over the whole corpus: numbers by form, subjects by category, notice bodies,
+enumerations by category. Every pick leaves out what the cited provision itself says.
+
+Usage::
+
+    pools = Pools.build(index.provisions.values())
+    pools.pick_numbers(slot, provision.text, rng, 3)   # ["十五日内", "六十日内", "九十日内"]
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assistant.quiz.candidates import (
+    Slot,
+    SlotFinder,
+    number_slots,
+    number_text,
+    subject_slots,
+    term_vocabulary,
+)
+from assistant.quiz.enumerations import (
+    MAX_OPTION,
+    Enumeration,
+    enumerations,
+    is_collective,
+    rights_enumerations,
+)
+from assistant.quiz.text import contains, core, coverage, is_catch_all, normalize, segments, similarity
+from corpus.model import Provision
+
+_GOVERNMENT = "政府"
+# Subjects that cover others (a 施工单位 is a 生产经营单位; a 驾驶人 may be the 当事人).
+GENERIC_SUBJECTS = frozenset(
+    {"生产经营单位", "用人单位", "单位", "企业", "当事人", "劳动者", "从业人员", "作业人员", "职工"}
+    | {"生产经营单位的从业人员", "生产经营单位从业人员", "有关单位", "有关人员"}
+)
+# Bodies named by their role (安全生产许可证颁发管理机关, 负有安全生产监督管理职责的部门) may be any named body.
+_ROLE_WORDS = ("颁发管理", "负有", "负责", "受理", "审批", "有关", "相关", "其他")
+MIN_SUBJECT_USES = 2  # a subject phrase used by fewer provisions may be a mis-split; not used as a distractor
+NEAR = 0.5  # bigram similarity above which two phrases may mean the same
+SAYS_SO = 0.7  # share of a distractor's bigrams found in the provision above which it may be true there
+HOLDS = 0.5  # share of one member's bigrams found in another above which they may say the same
+KIN = 0.2  # least likeness of two lead-ins (boilerplate removed) for a sibling list
+TOPICAL = 0.15  # least likeness of a sibling member to a correct member, when the lead-ins differ
+_BOILERPLATE = re.compile(r"有下列[\u4e00-\u9fff]{0,4}之一的|下列|以下|包括|应当|之一|的|[，。；：、（）]")
+# A right listed for someone else may be the holder's too: rights take only the holder's duties as distractors.
+OWN_DISTRACTORS_ONLY = ("权利", "义务")
+
+
+@dataclass
+class Pools:
+    """What distractors are drawn from; see the module docstring."""
+
+    finder: SlotFinder
+    numbers: dict[str, list[tuple[str, ...]]]
+    subjects: dict[str, list[str]]
+    subject_docs: dict[str, set[str]]
+    bodies: dict[str, list[str]]
+    general_bodies: dict[str, set[str]]
+    enumerations: dict[str, list[Enumeration]]
+    rights: dict[tuple[str, str], list[Enumeration]]
+    texts: dict[tuple[str, str], str]
+    doc_texts: dict[str, str] = field(default_factory=dict)  # normalised provision texts, one per line
+
+    @classmethod
+    def build(cls, provisions: Iterable[Provision]) -> Pools:
+        provisions = list(provisions)
+        finder = SlotFinder(term_vocabulary(p.text for p in provisions))
+        numbers: dict[str, dict[tuple[float, ...], tuple[str, ...]]] = defaultdict(dict)
+        uses: Counter[str] = Counter()
+        subject_docs: dict[str, set[str]] = defaultdict(set)
+        bodies: dict[str, dict[str, None]] = defaultdict(dict)
+        general: dict[str, set[str]] = defaultdict(set)
+        by_category: dict[str, list[Enumeration]] = defaultdict(list)
+        doc_texts: dict[str, list[str]] = defaultdict(list)
+        by_doc: dict[str, list[Provision]] = defaultdict(list)
+        for provision in provisions:
+            by_doc[provision.doc_id].append(provision)
+            doc_texts[provision.doc_id].append(normalize(provision.text))
+            seen: set[str] = set()
+            for segment in segments(provision):
+                for slot in number_slots(segment.body):
+                    numbers[_number_key(slot)].setdefault(slot.values, slot.numerals)
+                seen.update(slot.text for slot in subject_slots(segment.body))
+            uses.update(seen)
+            for subject in seen:
+                subject_docs[subject].add(provision.doc_id)
+            for body in provision.bodies:
+                bodies[provision.doc_id][body] = None
+            general[provision.doc_id].update(provision.general_bodies)
+            for enum in enumerations(provision):
+                by_category[enum.category].append(enum)
+        subjects: dict[str, list[str]] = defaultdict(list)
+        for subject, count in sorted(uses.items()):
+            if count >= MIN_SUBJECT_USES:
+                subjects[subject_slots(f"，{subject}应当")[0].form].append(subject)
+        known = {s for group in subjects.values() for s in group}
+        rights: dict[tuple[str, str], list[Enumeration]] = defaultdict(list)
+        for doc_id, doc_provisions in by_doc.items():
+            for enum in rights_enumerations(sorted(doc_provisions, key=lambda p: p.number), known):
+                rights[(doc_id, enum.units[0])].append(enum)
+        return cls(
+            finder=finder,
+            numbers={form: list(values.values()) for form, values in numbers.items()},
+            subjects=dict(subjects),
+            subject_docs=dict(subject_docs),
+            bodies={doc: list(names) for doc, names in bodies.items()},
+            general_bodies=dict(general),
+            enumerations=dict(by_category),
+            rights=dict(rights),
+            texts={(p.doc_id, p.unit): p.text for p in provisions},
+            doc_texts={doc: "\n".join(texts) for doc, texts in doc_texts.items()},
+        )
+
+    def rights_starting_at(self, provision: Provision) -> list[Enumeration]:
+        """Rights gathered across articles whose first article is this provision."""
+        return self.rights.get((provision.doc_id, provision.unit), [])
+
+    def text_of(self, doc_id: str, unit: str) -> str:
+        return self.texts.get((doc_id, unit), "")
+
+    def is_known_subject(self, slot: Slot) -> bool:
+        return slot.text in self.subjects.get(slot.form, ())
+
+    def said_in_document(self, doc_id: str, statement: str) -> bool:
+        """Whether some provision of the document says the statement word for word."""
+        return core(statement) in self.doc_texts.get(doc_id, "")
+
+    def pick_numbers(self, slot: Slot, source: str, rng: random.Random, k: int) -> list[str]:
+        """k numbers of the slot's form from other provisions, none of which the source says; the closest
+        in size are preferred so that the options look alike."""
+        said = {
+            s.values
+            for s in number_slots(normalize(source))
+            if s.form.split("|")[:2] == slot.form.split("|")[:2]
+        }
+        said |= {(v,) for values in list(said) for v in values}
+        target = slot.values
+        choices = []
+        for numerals in self.numbers.get(_number_key(slot), ()):
+            text = number_text(slot, numerals)
+            values = Slot(slot.kind, text, 0, slot.form, numerals).values
+            if (
+                values in said
+                or any((v,) in said for v in values)
+                or contains(source, text)
+                or min(values) <= 0
+            ):
+                continue
+            distance = sum(abs(math.log(v / t)) for v, t in zip(values, target, strict=True))
+            choices.append((distance, text))
+        choices.sort()
+        return _sample([text for _, text in choices[: 2 * k + 2]], rng, k)
+
+    def pick_subjects(
+        self, slot: Slot, sentence: str, provision: Provision, rng: random.Random, k: int
+    ) -> list[str]:
+        """k subjects that the provision does not name, that do not make the sentence true elsewhere in the
+        document, and that cannot be read as the answer: never a generic subject (生产经营单位 covers 施工单位),
+        and for a generic answer only subjects of another category; the document's own subjects first."""
+        answer = slot.text
+        category = slot.form
+        if is_generic(answer):
+            pool = [s for form, group in self.subjects.items() if form != category for s in group]
+        else:
+            pool = list(self.subjects.get(category, ()))
+        own, other = [], []
+        for subject in pool:
+            if is_generic(subject) or not self._alike(subject, answer) or contains(provision.text, subject):
+                continue
+            changed = sentence[: slot.start] + subject + sentence[slot.end :]
+            if self.said_in_document(provision.doc_id, changed):
+                continue
+            (own if provision.doc_id in self.subject_docs.get(subject, ()) else other).append(subject)
+        picked = _sample(own, rng, k)
+        return picked + _sample(other, rng, k - len(picked))
+
+    def pick_bodies(self, provision: Provision, rng: random.Random, k: int) -> list[str]:
+        """k bodies named in other items of the same notice and not in this one (nor responsible for all)."""
+        general = self.general_bodies.get(provision.doc_id, set())
+        names = [
+            body
+            for body in self.bodies.get(provision.doc_id, ())
+            if body not in general and not is_collective(body) and not contains(provision.text, body)
+        ]
+        return _sample(names, rng, k)
+
+    def pick_siblings(self, enum: Enumeration, source: str, rng: random.Random, k: int) -> list[str]:
+        """k members of sibling enumerations (same category and document, on the same matter, the closest
+        first) that the source does not say and that mean none of the correct members."""
+        mean = sum(map(len, enum.items)) / len(enum.items)
+
+        def fits(text: str) -> bool:
+            return (
+                0.4 * mean <= len(text) <= max(2.5 * mean, 12)
+                and len(text) <= MAX_OPTION
+                and not is_catch_all(text)
+                and not contains(source, text)
+                and coverage(text, source) < SAYS_SO
+                and not any(_same_thing(text, item) for item in enum.items)
+            )
+
+        if enum.distractors or enum.category in OWN_DISTRACTORS_ONLY:
+            return _sample([d for d in enum.distractors if fits(d)], rng, k)
+        scored: dict[str, float] = {}
+        for sibling in self.enumerations.get(enum.category, ()):
+            # Only lists of the same document: another document's list on the same matter often says a
+            # correct member in other words (进入……了解情况 beside 进入……调查取证).
+            if sibling.items == enum.items or sibling.doc_id != enum.doc_id:
+                continue
+            # A sibling on the same matter (较大事故 beside 重大事故): its lead-in says the same once the
+            # boilerplate (有下列情形之一的 …) is gone, or its members share words with the correct ones.
+            kinship = similarity(_matter(sibling.quote), _matter(enum.quote))
+            for item in sibling.items:
+                topical = max(similarity(item, own) for own in enum.items)
+                if item not in scored and (kinship >= KIN or topical >= TOPICAL) and fits(item):
+                    scored[item] = kinship + topical
+        ranked = sorted(scored, key=lambda item: (-scored[item], item))
+        return _sample(ranked[: 2 * k + 1], rng, k)
+
+    @staticmethod
+    def _alike(candidate: str, answer: str) -> bool:
+        """A subject that can stand in for the answer without meaning it: not part of it, not too close,
+        of a similar length, and not the same or another government (县级以上人民政府 beside 各级人民政府, or
+        beside 县级以上地方人民政府燃气管理部门, which acts for it)."""
+        return (
+            candidate not in answer
+            and answer not in candidate
+            and similarity(candidate, answer) < NEAR
+            and 0.5 <= len(candidate) / len(answer) <= 2
+            and not (_GOVERNMENT in candidate and _GOVERNMENT in answer)
+            and not _kindred(candidate, answer)
+        )
+
+
+def _number_key(slot: Slot) -> str:
+    """Numbers that can stand in for each other: same kind, unit and numerals, one value or a range; the
+    wording around them (以内, 以上) is the answer's (see number_text)."""
+    parts = slot.form.split("|")
+    if len(parts) == 4:
+        parts[2] = "range" if parts[2] == "range" else "single"
+    return "|".join(parts)
+
+
+def is_generic(subject: str) -> bool:
+    """A subject that covers others: 生产经营单位, or a body named by its role."""
+    return subject in GENERIC_SUBJECTS or any(word in subject for word in _ROLE_WORDS)
+
+
+def _kindred(a: str, b: str) -> bool:
+    """Two subjects of one kind that may cover each other: the same head noun and a shared word before it
+    (煤矿企业 is a 矿山企业; a 锅炉使用单位 is a 特种设备使用单位), unlike 建设单位 and 施工单位."""
+    suffix = 0
+    while suffix < min(len(a), len(b)) and a[-1 - suffix] == b[-1 - suffix]:
+        suffix += 1
+    if suffix >= 4 and not a.endswith(("部门", "机关", "机构")):  # bodies with their own names stay apart
+        return True
+    return suffix >= 2 and bool(set(a[:-suffix]) & set(b[:-suffix]))
+
+
+def _matter(lead: str) -> str:
+    """A lead-in without the words every lead-in has."""
+    return _BOILERPLATE.sub("", lead)
+
+
+def _same_thing(a: str, b: str) -> bool:
+    """Whether two members may say the same: close in wording, or one holding most of the other's words
+    (事故发生后采取的措施及事故控制情况 holds 已经采取的措施)."""
+    return similarity(a, b) >= NEAR or coverage(a, b) >= HOLDS or coverage(b, a) >= HOLDS
+
+
+def _sample(items: list[str], rng: random.Random, k: int) -> list[str]:
+    """Up to k distinct items, drawn with the seeded generator."""
+    items = list(dict.fromkeys(items))
+    return rng.sample(items, min(max(k, 0), len(items)))

@@ -1,0 +1,278 @@
+"""The validity check every item passes before it reaches a paper; failing items are dropped and counted.
+
+An item is valid when its answer can be read in the cited text, no distractor is said there too, its
+options are distinct and alike in form, its stem does not give the answer away, a false 判断 differs from
+the text by exactly one controlled change, and its explanation quotes the text word for word.
+
+Usage::
+
+    kept, dropped = screen(items, lambda item: cited_text(item))
+    dropped  # Counter({"distractor_in_source": 3, "duplicate": 2})
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from assistant.quiz.candidates import MODALS, modal_slots, number_slots, subject_category, subject_slots
+from assistant.quiz.model import (
+    BLANK,
+    DIFFICULTIES,
+    FALSE,
+    FILL,
+    JUDGE,
+    JUDGE_OPTIONS,
+    LETTERS,
+    MULTI,
+    SINGLE,
+    TRUE,
+    TYPES,
+    QuizItem,
+)
+from assistant.quiz.pools import SAYS_SO
+from assistant.quiz.text import contains, core, coverage
+
+REASONS = {
+    "malformed": "题目结构不完整（类型、空格、选项或答案不对）",
+    "too_long": "题干过长",
+    "answer_not_in_source": "答案在所引条文中找不到",
+    "quote_not_in_source": "解析引用的原文与条文不符",
+    "distractor_in_source": "干扰项在所引条文中也能找到，可能同样正确",
+    "options_not_distinct": "选项重复或互相包含",
+    "options_unlike": "选项类别或长度不一致",
+    "giveaway": "题干泄露了答案",
+    "no_context": "空格前后没有上下文，无从作答",
+    "judge_change": "错误表述与原文不是恰好一处受控改动",
+    "duplicate": "与已出的题重复",
+}
+STEM_PREFIX = re.compile(r"^(?:依据|根据)?《[^》]+》(?:规定)?，")
+MAX_STEM = 220
+
+
+def stem_body(stem: str) -> str:
+    """The stem without its opening (依据《…》规定，) and closing punctuation."""
+    return STEM_PREFIX.sub("", stem).rstrip("。")
+
+
+def check(item: QuizItem, source: str) -> list[str]:
+    """The reasons (keys of REASONS) why the item is not valid against the cited text; [] when valid."""
+    if item.type not in TYPES or item.difficulty not in DIFFICULTIES or not item.stem:
+        return ["malformed"]
+    if len(item.stem) > MAX_STEM:
+        return ["too_long"]
+    checker = {SINGLE: _check_single, MULTI: _check_multi, JUDGE: _check_judge, FILL: _check_fill}[item.type]
+    reasons = checker(item, source)
+    if not _quotes_hold(item.explanation, source):
+        reasons.append("quote_not_in_source")
+    return list(dict.fromkeys(reasons))
+
+
+def screen(
+    items: Iterable[QuizItem],
+    source_of: Callable[[QuizItem], str],
+    seen: set[tuple[object, ...]] | None = None,
+) -> tuple[list[QuizItem], Counter[str]]:
+    """The valid items, duplicates removed (first kept), and the dropped ones counted by first reason;
+    ``seen`` carries the items already kept over several calls."""
+    kept: list[QuizItem] = []
+    dropped: Counter[str] = Counter()
+    seen = set() if seen is None else seen
+    for item in items:
+        reasons = check(item, source_of(item))
+        key = (item.type, core(stem_body(item.stem)), frozenset(item.options.values()))
+        if not reasons and key in seen:
+            reasons = ["duplicate"]
+        if reasons:
+            dropped[reasons[0]] += 1
+            continue
+        seen.add(key)
+        kept.append(item)
+    return kept, dropped
+
+
+def quotations(text: str) -> list[str]:
+    """The outermost “…” quotations of a text, nested quotation marks kept inside; none after 改为."""
+    found, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            depth += 1
+            if depth == 1:
+                start = i + 1
+        elif ch == "”" and depth:
+            depth -= 1
+            if depth == 0 and not text[: start - 1].endswith("改为"):
+                found.append(text[start:i])
+    return found
+
+
+def _quotes_hold(explanation: str, source: str) -> bool:
+    """Every quotation in the explanation (pieces between ……) is in the text, except what a change 改为."""
+    quotes = quotations(explanation)
+    pieces = [piece for quote in quotes for piece in quote.split("……") if piece.strip("（）")]
+    return bool(quotes) and all(contains(source, piece) for piece in pieces)
+
+
+def said(source: str, text: str) -> bool:
+    """Whether the text says ``text``; a 项 stem (lead-in：项) may have other 项 between its two parts."""
+    if contains(source, text):
+        return True
+    lead, colon, rest = text.partition("：")
+    return bool(colon) and contains(source, lead + colon) and contains(source, rest)
+
+
+def _options_ok(item: QuizItem, low: int, high: int) -> bool:
+    letters = "".join(item.options)
+    answer_ok = all(letter in item.options for letter in item.answer) and item.answer == "".join(
+        sorted(set(item.answer))
+    )
+    return low <= len(letters) <= high and letters == LETTERS[: len(letters)] and answer_ok
+
+
+def _distinct(texts: list[str]) -> bool:
+    flat = [core(t) for t in texts]
+    return len(set(flat)) == len(flat) and all(a == b or a not in b for a in flat for b in flat)
+
+
+def _alike_lengths(texts: list[str], factor: float, slack: int) -> bool:
+    lengths = [len(t) for t in texts]
+    return max(lengths) <= factor * min(lengths) + slack
+
+
+def _check_single(item: QuizItem, source: str) -> list[str]:
+    body = stem_body(item.stem)
+    if not _options_ok(item, 4, 6) or len(item.answer) != 1 or body.count(BLANK) != 1:
+        return ["malformed"]
+    answer = item.options[item.answer]
+    distractors = [t for letter, t in item.options.items() if letter != item.answer]
+    reasons = [] if _has_context(body) else ["no_context"]
+    quoted = item.topic != "责任单位"  # 下列单位中，负责……的是（  ） asks about the text, does not quote it
+    if not contains(source, answer) or (quoted and not said(source, body.replace(BLANK, answer))):
+        reasons.append("answer_not_in_source")
+    if any(contains(source, d) or said(source, body.replace(BLANK, d)) for d in distractors):
+        reasons.append("distractor_in_source")
+    if item.topic in ("时限", "金额", "倍数", "数量", "比例") and _number_said(distractors, source):
+        reasons.append("distractor_in_source")
+    if not _distinct(list(item.options.values())):
+        reasons.append("options_not_distinct")
+    lengths_ok = item.topic == "责任单位" or _alike_lengths(list(item.options.values()), 2, 6)  # names vary
+    if not _same_form(item.topic, list(item.options.values())) or not lengths_ok:
+        reasons.append("options_unlike")
+    if core(answer) in core(body):
+        reasons.append("giveaway")
+    return reasons
+
+
+def _has_context(body: str) -> bool:
+    """Whether the blank's sentence (after a lead-in's ：) says something besides the blank."""
+    clause = body.rsplit("：", 1)[-1].replace(BLANK, "")
+    return len(clause.strip("，、；。“”《》 ")) >= 4
+
+
+def _number_said(distractors: list[str], source: str) -> bool:
+    """Whether a distractor's number (with its unit) is one the text itself uses."""
+    said = {(_unit(s.form), v) for s in number_slots(core(source)) for v in s.values}
+    return any((_unit(s.form), v) in said for d in distractors for s in number_slots(d) for v in s.values)
+
+
+def _same_form(topic: str, texts: list[str]) -> bool:
+    """Options of one kind: numbers with the same unit and wording, or all subjects (who must act)."""
+    if topic in ("时限", "金额", "倍数", "数量", "比例"):
+        forms = set()
+        for text in texts:
+            slots = number_slots(text)
+            if len(slots) != 1 or slots[0].text != text:
+                return False
+            forms.add(slots[0].form.rsplit("|", 1)[0])
+        return len(forms) == 1
+    if topic == "主体":
+        return len({subject_category(t) for t in texts} - {""}) == 1 and all(
+            subject_category(t) for t in texts
+        )
+    return True
+
+
+def _check_multi(item: QuizItem, source: str) -> list[str]:
+    if not _options_ok(item, 4, 6) or not 2 <= len(item.answer) < len(item.options):
+        return ["malformed"]
+    correct = [item.options[letter] for letter in item.answer]
+    distractors = [t for letter, t in item.options.items() if letter not in item.answer]
+    reasons = []
+    if not all(contains(source, c) for c in correct):
+        reasons.append("answer_not_in_source")
+    if any(contains(source, d) or coverage(d, source) >= SAYS_SO for d in distractors):
+        reasons.append("distractor_in_source")
+    if not _distinct(list(item.options.values())):
+        reasons.append("options_not_distinct")
+    if not _alike_lengths(list(item.options.values()), 3, 10):
+        reasons.append("options_unlike")
+    if any(core(c) in core(item.stem) for c in correct):
+        reasons.append("giveaway")
+    return reasons
+
+
+def _check_judge(item: QuizItem, source: str) -> list[str]:
+    statement = stem_body(item.stem)
+    if item.options != JUDGE_OPTIONS or item.answer not in (TRUE, FALSE) or BLANK in statement:
+        return ["malformed"]
+    if item.answer == TRUE:
+        return [] if contains(source, statement) else ["answer_not_in_source"]
+    reasons = []
+    if contains(source, statement):
+        reasons.append("distractor_in_source")
+    if not contains(source, item.source):
+        reasons.append("answer_not_in_source")
+    if not one_controlled_change(item.source, statement):
+        reasons.append("judge_change")
+    return reasons
+
+
+def one_controlled_change(original: str, changed: str) -> bool:
+    """Whether ``changed`` is ``original`` with exactly one slot replaced by one of its kind: a number by a
+    number of the same unit, 应当/必须/不得/可以/禁止 by its opposite, a body in charge by another body."""
+    if original == changed:
+        return False
+    head = 0
+    while head < min(len(original), len(changed)) and original[head] == changed[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(original), len(changed)) - head and original[-1 - tail] == changed[-1 - tail]:
+        tail += 1
+    for slot in number_slots(original) + subject_slots(original) + modal_slots(original):
+        if slot.start <= head and slot.end >= len(original) - tail:
+            before = slot.text
+            after = changed[slot.start : len(changed) - (len(original) - slot.end)]
+            if _controlled(slot.kind, before, after):
+                return True
+    return False
+
+
+def _controlled(kind: str, before: str, after: str) -> bool:
+    if kind == "情态":
+        return after in MODALS.get(before, ())
+    if kind == "主体":
+        return subject_category(after) == subject_category(before) == "部门" and after != before
+    slots = number_slots(after)
+    return (
+        len(slots) == 1
+        and slots[0].text == after
+        and _unit(slots[0].form) == _unit(number_slots(before)[0].form)
+    )
+
+
+def _unit(form: str) -> tuple[str, ...]:
+    """Kind and unit of a number form: ("时限", "日")."""
+    return tuple(form.split("|")[:2])
+
+
+def _check_fill(item: QuizItem, source: str) -> list[str]:
+    body = stem_body(item.stem)
+    if item.options or body.count(BLANK) != 1 or not item.answer or len(item.answer) > 20:
+        return ["malformed"]
+    reasons = [] if _has_context(body) else ["no_context"]
+    if not said(source, body.replace(BLANK, item.answer)):
+        reasons.append("answer_not_in_source")
+    if core(item.answer) in core(body):
+        reasons.append("giveaway")
+    return reasons
