@@ -1,0 +1,170 @@
+"""The HTTP API: search, ask, documents and provisions as JSON, in the shapes of the CLI's --json.
+
+Usage::
+
+    app = FastAPI(); app.include_router(api_router(assistant)); add_error_handlers(app)
+    # GET /api/search?q=动火作业&k=5   POST /api/ask {"question": "…"}
+    # GET /api/documents              GET /api/provisions/work-safety-law-2021/第二十一条
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.service import Assistant, NotFoundError, QuestionError
+from assistant.web.errors import GENERIC_MESSAGE, user_message
+from corpus.model import DocumentInfo
+from indexers.reader import IndexMissingError
+from indexers.vectorstore import EmbedderMismatchError
+
+MAX_K = 50
+
+# HTTP status of each kind of user error; anything else is a 500 with GENERIC_MESSAGE.
+STATUS = {QuestionError: 400, NotFoundError: 404, IndexMissingError: 503, EmbedderMismatchError: 503}
+
+
+class AskRequest(BaseModel):
+    """``{"question": "…", "context_doc": "work-safety-law-2021"}``: a question, and optionally the document
+    named earlier in the conversation (so that “第21条” means that document's article 21)."""
+
+    question: str = Field(description="问题（1–2000 字）", examples=["生产经营单位的主要负责人有哪些职责？"])
+    context_doc: str | None = Field(default=None, description="对话中上文提到的文档编号（可选）")
+
+
+class HitOut(BaseModel):
+    doc_id: str
+    title: str
+    unit: str
+    citation: str
+    text: str
+    score: float
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[HitOut]
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    unit: str
+    citation: str
+    quote: str
+
+
+class AnswerOut(BaseModel):
+    answer: str
+    intent: str
+    supported: bool
+    citations: list[CitationOut]
+
+
+class ParagraphOut(BaseModel):
+    text: str
+    items: list[str]
+
+
+class ProvisionOut(BaseModel):
+    id: str
+    doc_id: str
+    title: str
+    unit: str
+    citation: str
+    level: str
+    issuer: str | None
+    doc_number: str | None
+    effective: str | None
+    chapter: str
+    section: str
+    text: str
+    paragraphs: list[ParagraphOut]
+    item_title: str | None = Field(default=None, description="通知条目的标题（仅通知条目）")
+    bodies: list[str] | None = Field(default=None, description="责任单位（仅通知条目）")
+    bodies_role: str | None = Field(default=None, description="责任单位的分工（仅通知条目）")
+    general_bodies: list[str] | None = Field(default=None, description="对各项工作均需负责的单位")
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="中文错误说明")
+
+
+def api_router(assistant: Assistant) -> APIRouter:
+    """The /api routes over one Assistant."""
+    router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+
+    @router.get("/search", response_model=SearchOut, summary="检索相关条款")
+    def search(
+        q: Annotated[str, Query(description="问题或关键词")],
+        k: Annotated[int, Query(ge=1, le=MAX_K, description="返回条数")] = 10,
+    ) -> dict[str, Any]:
+        return {"query": q, "hits": [hit.to_dict() for hit in assistant.search(q, k=k)]}
+
+    @router.post("/ask", response_model=AnswerOut, summary="提问，得到带出处的回答")
+    def ask(request: AskRequest) -> dict[str, Any]:
+        if request.context_doc is not None and request.context_doc not in assistant.index.documents:
+            raise HTTPException(400, detail=f"没有找到文档“{request.context_doc}”（context_doc）")
+        return assistant.ask(request.question, context_doc=request.context_doc).to_dict()
+
+    @router.get("/documents", response_model=list[DocumentInfo], summary="已收录的文档")
+    def documents() -> list[DocumentInfo]:
+        return list(assistant.index.documents.values())
+
+    @router.get(
+        "/provisions/{doc_id}/{unit}",
+        response_model=ProvisionOut,
+        response_model_exclude_unset=True,
+        responses={404: {"model": ErrorOut}},
+        summary="一条条款的全文（条号可写作 第二十一条、21、（十三））",
+    )
+    def provision(doc_id: str, unit: str) -> dict[str, Any]:
+        return assistant.show(doc_id, unit)
+
+    return router
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Every error as ``{"detail": "<中文说明>"}``: user errors with their 4xx/503 status, bad parameters
+    as 422, anything unexpected as 500 without a traceback."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+
+    for error, status in STATUS.items():
+
+        @app.exception_handler(error)
+        async def known(request: Request, exc: Exception, status: int = status) -> JSONResponse:
+            return JSONResponse({"detail": user_message(exc)}, status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        user_message(exc)  # logs it
+        return JSONResponse({"detail": GENERIC_MESSAGE}, status_code=500)
+
+
+def validation_message(errors: Any) -> str:
+    """One Chinese sentence for FastAPI's validation errors, e.g. 参数 k 应不大于 50。"""
+    parts = []
+    for error in errors:
+        name = ".".join(str(part) for part in error.get("loc", ())[1:]) or "请求体"
+        kind, context = error.get("type", ""), error.get("ctx") or {}
+        if kind == "missing":
+            parts.append(f"缺少参数 {name}")
+        elif kind == "json_invalid":
+            parts.append("请求体不是有效的 JSON")
+        elif kind in ("int_parsing", "int_type"):
+            parts.append(f"参数 {name} 应为整数")
+        elif kind == "greater_than_equal":
+            parts.append(f"参数 {name} 应不小于 {context.get('ge')}")
+        elif kind == "less_than_equal":
+            parts.append(f"参数 {name} 应不大于 {context.get('le')}")
+        elif kind in ("string_type", "model_attributes_type", "dict_type"):
+            parts.append(f"{name} 的类型不对（应为{'文本' if kind == 'string_type' else ' JSON 对象'}）")
+        else:
+            parts.append(f"参数 {name} 无效")
+    return "；".join(dict.fromkeys(parts)) + "。"

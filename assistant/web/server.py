@@ -1,0 +1,104 @@
+"""One server for the web app and the HTTP API: FastAPI routes, the Gradio app mounted at /, uvicorn.
+
+Usage::
+
+    serve(Settings.from_env(), "127.0.0.1", 7860)   # python -m assistant serve
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from assistant import __version__
+from assistant.answer import Answer
+from assistant.hits import Hit
+from assistant.service import Assistant, NotFoundError
+from assistant.settings import Settings
+from assistant.web.api import add_error_handlers, api_router
+from assistant.web.app import HEAD, THEME, build_app
+
+WARM_UP_QUESTION = "安全生产责任制"
+
+
+class SharedAssistant(Assistant):
+    """``SharedAssistant(settings)``: an Assistant that the server's threads share; retrieval runs one
+    call at a time, since the embedders are not known to be thread-safe (a call takes milliseconds)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._lock = threading.Lock()
+
+    def search(self, query: str, k: int = 10, *args: Any, **kwargs: Any) -> list[Hit]:
+        with self._lock:
+            return super().search(query, k, *args, **kwargs)
+
+    def ask(self, question: str, context_doc: str | None = None) -> Answer:
+        with self._lock:
+            return super().ask(question, context_doc)
+
+    def warm_up(self) -> float:
+        """Open the index and load the models with one question; the seconds it took."""
+        start = time.perf_counter()
+        self.ask(WARM_UP_QUESTION)
+        return time.perf_counter() - start
+
+
+def create_app(assistant: Assistant) -> FastAPI:
+    """The FastAPI app: /api/…, /provision/<doc_id>/<unit>, OpenAPI at /openapi.json and /docs, and the
+    Gradio app at /."""
+    app = FastAPI(
+        title="安全生产知识助手 API",
+        version=__version__,
+        description="检索、问答、文档与条款。回答和检索结果均附出处（精确到条、款、项或通知条目）。",
+    )
+    app.include_router(api_router(assistant))
+    add_error_handlers(app)
+
+    @app.get("/provision/{doc_id}/{unit}", include_in_schema=False, response_model=None)
+    def provision_page(doc_id: str, unit: str, request: Request) -> RedirectResponse | HTMLResponse:
+        """A provision's shareable address: opens it in the 法规库 (404 page when there is no such one)."""
+        try:
+            provision, _ = assistant.lookup(doc_id, unit)
+        except NotFoundError as exc:
+            return HTMLResponse(_not_found_page(str(exc)), status_code=404)
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/?p={quote(provision.id)}", status_code=302)
+
+    return gr.mount_gradio_app(
+        app,
+        build_app(assistant),
+        path="/",
+        theme=THEME,
+        head=HEAD,
+        footer_links=[],
+        show_error=False,
+        run_history=False,
+    )
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Open the index, warm it up, and serve until interrupted."""
+    assistant = SharedAssistant(settings)
+    print(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……", flush=True)
+    seconds = assistant.warm_up()
+    app = create_app(assistant)
+    print(f"已就绪（加载用时 {seconds:.1f} 秒）。打开 http://{host}:{port} ，按 Ctrl+C 停止。", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _not_found_page(message: str) -> str:
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><title>没有找到条款</title></head>"
+        f"<body style='font: 18px/1.6 sans-serif; padding: 1em'><p>{escape(message)}</p>"
+        "<p><a href='../../'>返回安全生产知识助手</a></p></body></html>"
+    )

@@ -1,0 +1,48 @@
+"""The 出题 tab in headless Chromium: choose, preview, download the Excel bank and the Word paper with its
+answer key; a Chinese message when the selection gives nothing."""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document as read_docx
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+from ui import assert_no_horizontal_scrolling, download, enter, open_tab
+from webserver import WebServer
+
+
+def open_quiz(page: Page, server: WebServer) -> None:
+    open_tab(page, server, "出题", "#quiz-make")
+
+
+def test_a_paper_is_previewed_and_downloads(page: Page, web_server: WebServer, screenshot):
+    open_quiz(page, web_server)
+    page.locator("#quiz-n input").fill("6")
+    page.locator("#quiz-more").click()
+    enter(page, "quiz-seed", "7", "quiz-make")
+    status = page.locator("#quiz-status")
+    expect(status).to_contain_text("已出 6 道题")
+    preview = page.locator("#quiz-preview")
+    expect(preview).to_contain_text("《安全生产法》")
+    expect(preview).to_contain_text("答案与解析")
+    expect(preview).to_contain_text("《中华人民共和国安全生产法》第")
+    screenshot(page, "quiz")
+    with download(page, "quiz-xlsx").path().open("rb") as handle:
+        rows = list(load_workbook(handle).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("题型", "题干", "选项A") and rows[0][-3:] == ("答案", "解析", "出处")
+    assert len(rows) == 7 and all(row[10].startswith("《中华人民共和国安全生产法》") for row in rows[1:])
+    paper = [p.text for p in read_docx(download(page, "quiz-docx").path()).paragraphs]
+    key = [p.text for p in read_docx(download(page, "quiz-key").path()).paragraphs]
+    assert paper[0] == "安全生产知识测试卷" and any(line.startswith("1. ") for line in paper)
+    assert any(line.startswith("1. 答案：") for line in key)
+    assert_no_horizontal_scrolling(page)
+
+
+@pytest.mark.parametrize("device", ["phone"])
+def test_a_selection_with_nothing_in_it_gets_a_chinese_message(page: Page, web_server: WebServer):
+    open_quiz(page, web_server)
+    page.locator("#quiz-more").click()
+    enter(page, "quiz-keyword", "量子纠缠", "quiz-make")
+    expect(page.locator("#quiz-status")).to_contain_text("没有找到条款")
+    expect(page.locator("#quiz-xlsx")).to_be_hidden()
+    assert "Traceback" not in page.content()
