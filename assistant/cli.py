@@ -1,4 +1,4 @@
-"""The command line: corpus sync/add/list/remove, index, show (and, later, search/ask/eval/serve).
+"""The command line: corpus sync/add/list/remove, index, show, search, ask, eval, serve.
 
 Usage::
 
@@ -10,21 +10,23 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.cli_output import print_json
 from assistant.indexing import update_index
+from assistant.quiz.command import add_quiz_arguments, run_quiz
 from assistant.retrieval import MODES
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.settings import Settings
+from assistant.study_cli import add_study_commands
 from assistant.views import provision_text
 from corpus.library import LibraryError, add_document, list_documents, remove_document
 from corpus.model import LEVELS, DocumentInfo
 from corpus.sync import sync
-from indexers.layout import IndexBusyError
+from indexers.layout import IndexBusyError, IndexLayout
 from indexers.reader import IndexMissingError
 from indexers.vectorstore import EmbedderMismatchError
 
@@ -110,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(handler=cmd_ask)
 
+    serve = commands.add_parser("serve", help="启动网页版和 HTTP API（没有索引时先同步文档并建立索引）")
+    serve.add_argument("--host", help="监听地址（默认 ASSISTANT_HOST，即 127.0.0.1）")
+    serve.add_argument("--port", type=int, help="端口（默认 ASSISTANT_PORT，即 7860）")
+    serve.set_defaults(handler=cmd_serve)
+
+    bot = commands.add_parser("bot", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
+    bot.set_defaults(handler=cmd_bot)
+
+    add_study_commands(commands)  # duties, targets, study
+
+    quiz = commands.add_parser("quiz", help="出题：生成单选、多选、判断、填空题，导出 Excel、Word、JSON")
+    add_quiz_arguments(quiz)
+    quiz.set_defaults(handler=lambda args, settings: run_quiz(args, Assistant(settings)))
+
     # evals is the layer to the right of assistant: the eval command is the one place that reaches into it.
     from evals.cli import add_eval_arguments
 
@@ -147,7 +163,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     documents = list_documents(settings.data_dir)
     if args.json:
-        _print_json([{**doc.to_dict()} for doc in documents])
+        print_json([{**doc.to_dict()} for doc in documents])
         return 0
     if not documents:
         print("还没有收录任何文档，请先运行 `python -m assistant corpus sync`。")
@@ -179,7 +195,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant(settings)
     if args.json:
-        _print_json(assistant.show(args.doc_id, args.unit))
+        print_json(assistant.show(args.doc_id, args.unit))
     else:
         print(provision_text(*assistant.lookup(args.doc_id, args.unit)))
     return 0
@@ -195,7 +211,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return _search_batch(assistant, args.batch, options)
     hits = assistant.search(args.question, **options)
     if args.json:
-        _print_json({"query": args.question, "hits": [hit.to_dict() for hit in hits]}, indent=None)
+        print_json({"query": args.question, "hits": [hit.to_dict() for hit in hits]}, indent=None)
         return 0
     if not hits:
         print("没有找到相关条款。")
@@ -214,16 +230,16 @@ def _search_batch(assistant: Assistant, path: Path, options: dict[str, Any]) -> 
     for line in lines:
         try:
             hits = assistant.search(line, **options)
-            _print_json({"query": line, "hits": [hit.to_dict() for hit in hits]}, indent=None)
+            print_json({"query": line, "hits": [hit.to_dict() for hit in hits]}, indent=None)
         except QuestionError as exc:
-            _print_json({"query": line, "hits": [], "error": str(exc)}, indent=None)
+            print_json({"query": line, "hits": [], "error": str(exc)}, indent=None)
     return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     answer = Assistant(settings).ask(args.question)
     if args.json:
-        _print_json(answer.to_dict())
+        print_json(answer.to_dict())
         return 0
     print(answer.answer)
     if answer.citations:
@@ -231,6 +247,24 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for number, cited in enumerate(answer.citations, start=1):
             print(f"[{number}] {cited.citation}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if IndexLayout(settings.data_dir).current() is None:
+        print("还没有索引：先同步默认文档集，再建立索引（只需一次）。", file=sys.stderr)
+        cmd_sync(argparse.Namespace(source=None), settings)
+        cmd_index(argparse.Namespace(rebuild=False, quiet=False), settings)
+    from assistant.web.server import serve  # gradio loads only for this command
+
+    serve(settings, args.host or settings.host, args.port or settings.port)
+    return 0
+
+
+def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    # bots is the layer to the right of assistant: this command is the one place that reaches into it.
+    from bots.telegram.run import run
+
+    return run(settings)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -242,10 +276,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def _shorten(text: str, limit: int = 120) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit] + "……"
-
-
-def _print_json(data: Any, indent: int | None = 1) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=indent), flush=True)
 
 
 def _progress_printer(label: str) -> Callable[[int, int, DocumentInfo], None]:

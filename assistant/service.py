@@ -13,12 +13,17 @@ from functools import cached_property
 from typing import Any
 
 from assistant.answer import Answer, compose
+from assistant.duties import BodyDuties, DutyMatrix, Responsibility
+from assistant.handouts import Handout, bank_questions, build_handout
 from assistant.hits import Hit
 from assistant.intent import classify
 from assistant.query import QueryAnalyzer
+from assistant.quiz import TYPES, QuizBank, QuizResult, Selection, select_provisions
 from assistant.retrieval import HybridSearch
+from assistant.retriever import ProvisionRetriever
 from assistant.settings import Settings
 from assistant.support import is_supported
+from assistant.targets import Target, extract_targets
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
@@ -26,6 +31,7 @@ from indexers.reader import IndexReader
 
 MAX_QUESTION_CHARS = 2000
 ANSWER_DEPTH = 5  # provisions an answer may draw on
+QUIZ_TOPIC_DEPTH = 30  # provisions a quiz on a topic draws on
 
 
 class NotFoundError(LookupError):
@@ -67,6 +73,14 @@ class Assistant:
     def searcher(self) -> HybridSearch:
         return HybridSearch(self.index, self.analyzer, jurisdiction=self.settings.jurisdiction)
 
+    @cached_property
+    def duty_matrix(self) -> DutyMatrix:
+        return DutyMatrix.from_index(self.index)
+
+    def retriever(self, **options: Any) -> ProvisionRetriever:
+        """A langchain-core retriever over the same hybrid search (options: k, mode, doc_ids, levels)."""
+        return ProvisionRetriever(search=self.searcher, **options)
+
     def search(
         self,
         query: str,
@@ -85,9 +99,54 @@ class Assistant:
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
         """A cited answer; ``context_doc`` is the document named earlier in the conversation."""
         text = validate_question(question)
+        duty = self.duty_matrix.answer(text)  # "市能源局负责哪些工作？" is answered from the duty matrix
+        if duty is not None:
+            return duty
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
         supported = is_supported(hits, self.index.meta["embedder"])
         return compose(text, classify(text), hits, supported)
+
+    def duties(self, body: str | None = None) -> list[BodyDuties]:
+        """The notice's duty matrix, or one body's row (能源局 resolves); ValueError lists close names."""
+        return self.duty_matrix.duties(body)
+
+    def who_is_responsible(self, keyword: str) -> list[Responsibility]:
+        """The notice items whose tasks mention the keyword (隐患排查), with their bodies."""
+        return self.duty_matrix.who_is_responsible(keyword)
+
+    def targets(self) -> list[Target]:
+        """Every deadline, frequency and quantified target of the notice, with its item."""
+        return extract_targets(self.duty_matrix.items)
+
+    def handout(self, topic: str) -> Handout:
+        """A study handout on a topic (save it as .docx or .md); ValueError when nothing is on the topic."""
+        topic = validate_question(topic)
+        questions = bank_questions(self.quiz_bank)
+        return build_handout(
+            topic, self.search, self.duty_matrix, self.targets(), self.settings.jurisdiction, questions
+        )
+
+    @cached_property
+    def quiz_bank(self) -> QuizBank:
+        return QuizBank(self.index.provisions.values(), self.index.documents)
+
+    def quiz(
+        self,
+        selection: Selection | None = None,
+        types: Any = TYPES,
+        n: int = 20,
+        seed: int = 0,
+        difficulties: Collection[str] = (),
+    ) -> QuizResult:
+        """Exam items from the selected provisions, checked and reproducible for a seed (see assistant.quiz);
+        ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; SelectionError in Chinese."""
+        provisions = select_provisions(
+            self.index.provisions.values(),
+            self.index.documents,
+            selection or Selection(),
+            search=lambda topic: [hit.provision for hit in self.search(topic, k=QUIZ_TOPIC_DEPTH)],
+        )
+        return self.quiz_bank.draw(provisions, types, n, seed, tuple(difficulties))
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""

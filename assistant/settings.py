@@ -21,6 +21,24 @@ ENVIRONMENT = {
     "ASSISTANT_JURISDICTION": ("山西,临汾", "用户所在地（逗号分隔）：其他省市的地方性法规在检索中权重较低"),
     "CHROMA_HOST": ("", "ChromaDB 服务器地址；为空时使用内嵌的本地数据库"),
     "CHROMA_PORT": ("8000", "ChromaDB 服务器端口"),
+    "ASSISTANT_HOST": (
+        "127.0.0.1",
+        "网页和 HTTP API 监听的地址（serve）；0.0.0.0 表示允许局域网内的手机访问",
+    ),
+    "ASSISTANT_PORT": ("7860", "网页和 HTTP API 监听的端口（serve）"),
+    "TELEGRAM_BOT_TOKEN": ("", "Telegram 机器人令牌（@BotFather 给出）；bot 命令必需，不会写入日志"),
+    "TELEGRAM_BASE_URL": (
+        "https://api.telegram.org/bot",
+        "Bot API 地址前缀（令牌接在其后）：自建 Bot API 服务器或反向代理",
+    ),
+    "TELEGRAM_PROXY": ("", "连接 Telegram 的代理，如 http://127.0.0.1:7890（socks5:// 需安装 httpx[socks]）"),
+    "TELEGRAM_WEBHOOK_URL": ("", "webhook 的公网 https 地址；为空时用长轮询"),
+    "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "webhook 本地监听地址"),
+    "TELEGRAM_WEBHOOK_PORT": ("8443", "webhook 本地监听端口"),
+    "ASSISTANT_BOT_RATE": ("10/60", "机器人每位用户的限速：条数/秒数；0 表示不限"),
+    "ASSISTANT_BOT_ALLOWED_USERS": ("", "允许使用机器人的用户 ID（逗号分隔）；与下一项都为空时不限"),
+    "ASSISTANT_BOT_ALLOWED_CHATS": ("", "允许使用机器人的群聊/会话 ID（逗号分隔）"),
+    "ASSISTANT_BOT_ADMINS": ("", "机器人管理员的用户 ID（逗号分隔），可用 /reindex"),
 }
 
 
@@ -35,6 +53,8 @@ class Settings:
     jurisdiction: tuple[str, ...]
     chroma_host: str | None
     chroma_port: int
+    host: str = "127.0.0.1"
+    port: int = 7860
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -51,4 +71,6 @@ class Settings:
             jurisdiction=tuple(p.strip() for p in get("ASSISTANT_JURISDICTION").split(",") if p.strip()),
             chroma_host=get("CHROMA_HOST") or None,
             chroma_port=int(get("CHROMA_PORT")),
+            host=get("ASSISTANT_HOST"),
+            port=int(get("ASSISTANT_PORT")),
         )

