@@ -30,7 +30,7 @@ from assistant.marks import CitationMarks
 from assistant.notice_items import NoticeItem, Task
 from assistant.query import NOTICE_ID
 from assistant.quiz import TYPES, QuizBank, QuizItem
-from assistant.retrieval import _is_foreign_local
+from assistant.retrieval import is_foreign_local
 from assistant.targets import Target
 from corpus.model import Provision
 
@@ -167,7 +167,7 @@ def _law_provisions(
     seen: dict[str, Hit] = {}
     for query in (topic, f"{topic} 法律责任 罚款"):
         for hit in search(query, k=SEARCH_DEPTH, levels=LAW_LEVELS):
-            foreign = _is_foreign_local(hit.document, jurisdiction)  # another province's or city's rules
+            foreign = is_foreign_local(hit.document, jurisdiction)  # another province's or city's rules
             if topic_share(topic, hit.provision.text) >= LAW_TOPIC_SHARE and not foreign:
                 seen.setdefault(hit.provision.id, hit)
     # the fuller mention first, then provisions that fine; the search rank breaks ties (sorted is stable)

@@ -57,7 +57,7 @@ class HybridSearch:
         self.config = config or FusionConfig()
         self._provision_ids = list(index.provisions)
         self._doc_of = [pid.split("/", 1)[0] for pid in self._provision_ids]
-        foreign = {doc.id for doc in index.documents.values() if _is_foreign_local(doc, jurisdiction)}
+        foreign = {doc.id for doc in index.documents.values() if is_foreign_local(doc, jurisdiction)}
         self._base_prior = np.array(
             [self.config.foreign_local_factor if d in foreign else 1.0 for d in self._doc_of]
         )
@@ -178,7 +178,7 @@ class HybridSearch:
         return Hit(provision, self.index.document_of(provision), score, passage, dense=dense, sparse=sparse)
 
 
-def _is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> bool:
+def is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> bool:
     """A local regulation or normative document of a place outside the user's jurisdiction."""
     if not jurisdiction or document.level not in LOCAL_LEVELS:
         return False
