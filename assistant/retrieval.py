@@ -37,6 +37,10 @@ class FusionConfig:
     long_dense_weight: float = 0.5  # with its options): many words make the lexical evidence reliable
     long_question: int = 100
     dense_depth: int = 200  # passages fetched from the vector store
+    dense_query_chars: int = (
+        64  # the dense model reads this much of a long question (its cost grows with length;
+    )
+    # long questions lean on BM25, which reads all of it)
     named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
     notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
     foreign_local_factor: float = 0.6  # local rules of another province or city weigh less, unless named
@@ -123,7 +127,7 @@ class HybridSearch:
         return np.where(scores > 0, scores, -np.inf)
 
     def _dense_passage_scores(self, query: Query) -> np.ndarray:
-        vector = self.index.embedder.embed_query(query.text)
+        vector = self.index.embedder.embed_query(query.text[: self.config.dense_query_chars])
         scores = np.full(len(self._passage_text), -np.inf)
         for passage_id, similarity in self.index.vectors.query(vector, self.config.dense_depth):
             scores[self._passage_position[passage_id]] = similarity
