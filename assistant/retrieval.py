@@ -36,7 +36,7 @@ class FusionConfig:
     long_sparse_weight: float = 2.0  # … up to these weights at long_question characters (an exam item
     long_dense_weight: float = 0.5  # with its options): many words make the lexical evidence reliable
     long_question: int = 100
-    dense_depth: int = 200  # passages fetched from the vector store
+    dense_depth: int = 800  # passages fetched from the vector store (a long article has one per 项)
     dense_query_chars: int = (
         64  # the dense model reads this much of a long question (its cost grows with length;
     )
@@ -140,11 +140,13 @@ class HybridSearch:
         best = np.full(len(self._provision_ids), -np.inf)
         np.maximum.at(best, self._passage_owner, passage_scores)
         ranks = np.full(len(best), np.inf)
-        order = [i for i in np.argsort(-best, kind="stable") if np.isfinite(best[i])]
+        order = np.argsort(-best, kind="stable")[: np.isfinite(best).sum()]
         ranks[order] = np.arange(1, len(order) + 1)
-        for passage in np.argsort(-passage_scores, kind="stable")[: len(order)]:
-            if np.isfinite(passage_scores[passage]):
-                best_passage.setdefault(int(self._passage_owner[passage]), int(passage))
+        scored = np.flatnonzero(np.isfinite(passage_scores))
+        by_score = scored[np.argsort(-passage_scores[scored], kind="stable")]
+        owners, first = np.unique(self._passage_owner[by_score], return_index=True)
+        for owner, passage in zip(owners.tolist(), by_score[first].tolist(), strict=True):
+            best_passage.setdefault(owner, passage)
         return ranks, best
 
     def _priors(self, query: Query) -> np.ndarray:

@@ -3,7 +3,9 @@
 - The whole provision, headed by its document's title and unit: sparse and dense.
 - A notice item's task sentences: it holds many tasks in 300–800 characters and loses to short law articles on
   the same subject, so each sentence is its own passage (sparse and dense).
-- An article's sentences, 款 leads and 项: sparse only. BM25 normalises by length, so "负有下列职责" in a
+- Each 项 of an enumeration, after its 款 lead ("……负有下列职责：（三）……"): sparse and dense. A long list
+  dilutes the whole article's vector, and an item alone does not say whose duty it is.
+- An article's other sentences and 款 leads: sparse only. BM25 normalises by length, so "负有下列职责" in a
   long article with seven 项 would lose to any short article that mentions the same subject.
 
 Usage::
@@ -49,7 +51,12 @@ def passages_of(provision: Provision, doc_title: str) -> list[Passage]:
                 (f"{head}\n{p.text}" + "".join(f"\n{item}" for item in p.items), True)
                 for p in provision.paragraphs
             ]
-        pieces = [piece for line in provision.text.splitlines() for piece in _sentences(line)]
+        listed = [(p.text, item) for p in provision.paragraphs if len(p.items) >= 2 for item in p.items]
+        parts += [(f"{head}\n{lead}{item}", True) for lead, item in listed]
+        own = {item.strip() for _, item in listed}
+        pieces = [
+            piece for line in provision.text.splitlines() for piece in _sentences(line) if piece not in own
+        ]
         if len(pieces) > 1:
             parts += [(piece, False) for piece in pieces]
     return [

@@ -79,7 +79,8 @@ def test_colloquial_words_reach_the_law_through_synonyms(assistant: Assistant):
     query = assistant.analyzer.analyze("老板不给发劳保用品合法吗？")
     assert "劳动防护用品" in query.expansions and "主要负责人" in query.expansions
     hits = assistant.search("厂里不发劳保用品合法吗", k=3, mode="bm25")
-    assert all("劳动防护用品" in hit.provision.text for hit in hits)
+    # 劳动防护用品 or 职业病防护用品: neither shares more than 用品 with the worker's word
+    assert all("防护用品" in hit.provision.text for hit in hits)
 
 
 def test_rules_of_another_province_weigh_less_than_national_law(assistant: Assistant):
