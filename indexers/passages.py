@@ -54,11 +54,9 @@ def passages_of(provision: Provision, doc_title: str) -> list[Passage]:
         listed = [(p.text, item) for p in provision.paragraphs if len(p.items) >= 2 for item in p.items]
         parts += [(f"{head}\n{lead}{item}", True) for lead, item in listed]
         own = {item.strip() for _, item in listed}
-        pieces = [
-            piece for line in provision.text.splitlines() for piece in _sentences(line) if piece not in own
-        ]
+        pieces = [piece for line in provision.text.splitlines() for piece in _sentences(line)]
         if len(pieces) > 1:
-            parts += [(piece, False) for piece in pieces]
+            parts += [(piece, False) for piece in pieces if piece not in own]
     return [
         Passage(f"{provision.id}#{number}", provision.id, provision.doc_id, text, dense)
         for number, (text, dense) in enumerate(parts)
