@@ -24,6 +24,12 @@ _NOTICE_HINT = re.compile(
     r"通知|今年|全市|我市|市里|本市|临汾|2025年|年底前|市安委会|市应急管理局|市能源局|各县"
 )
 NOTICE_ID = "linfen-2025-1"
+# Question words never occur in a provision; left in, their character pairs match by accident across a word
+# boundary (主要负责人有哪些职责 → 人有, matching 主要负责人有前款违法行为).
+_QUESTION_WORDS = re.compile(
+    r"有哪些|哪些|哪个|哪里|哪儿|什么|怎么办|怎么|怎样|咋办|咋|如何|是否|是不是|能不能|可不可以|行不行|"
+    r"对不对|算不算|吗|呢|吧|啊|多少|多久|多长"
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Query:
     """What a question names and the extra terms it should match."""
 
     text: str
+    keywords: str = ""  # the text without question words, for the word-matching (BM25) arm
     doc_id: str | None = None  # a document named in the question (or carried over from the conversation)
     unit: str | None = None  # an article or item named with a number
     expansions: list[str] = field(default_factory=list)  # the law's terms for colloquial words
@@ -87,7 +94,12 @@ class QueryAnalyzer:
         elif doc_id and article:
             unit = _label(article.group(1), notice=False)
         return Query(
-            text=text, doc_id=doc_id, unit=unit, expansions=self.expansions(text), about_notice=about_notice
+            text=text,
+            keywords=_QUESTION_WORDS.sub(" ", text),
+            doc_id=doc_id,
+            unit=unit,
+            expansions=self.expansions(text),
+            about_notice=about_notice,
         )
 
 

@@ -75,6 +75,15 @@ def test_filters_by_document_and_level(assistant: Assistant):
     assert hits and {h.document.level for h in hits} == {"地方性法规"}
 
 
+def test_question_words_do_not_match_by_accident(assistant: Assistant):
+    assert "哪些" not in assistant.analyzer.analyze("主要负责人有哪些职责？").keywords
+    # left in, the pair 人有 would match penalty articles: 主要负责人有前款违法行为的……
+    hits = assistant.search("主要负责人有哪些职责？", k=3, mode="bm25")
+    units = [(hit.doc_id, hit.unit) for hit in hits]
+    assert ("work-safety-law-2021", "第二十一条") in units
+    assert ("work-safety-law-2021", "第九十四条") not in units
+
+
 def test_colloquial_words_reach_the_law_through_synonyms(assistant: Assistant):
     query = assistant.analyzer.analyze("老板不给发劳保用品合法吗？")
     assert "劳动防护用品" in query.expansions and "主要负责人" in query.expansions
