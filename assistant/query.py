@@ -37,11 +37,15 @@ class Query:
     """What a question names and the extra terms it should match."""
 
     text: str
-    keywords: str = ""  # the text without question words, for the word-matching (BM25) arm
     doc_id: str | None = None  # a document named in the question (or carried over from the conversation)
     unit: str | None = None  # an article or item named with a number
     expansions: list[str] = field(default_factory=list)  # the law's terms for colloquial words
     about_notice: bool = False  # the question is about the municipal notice
+
+    @property
+    def keywords(self) -> str:
+        """The text without question words, for the word-matching (BM25) arm."""
+        return _QUESTION_WORDS.sub(" ", self.text)
 
 
 def _data_file(name: str) -> Path:
@@ -94,12 +98,7 @@ class QueryAnalyzer:
         elif doc_id and article:
             unit = _label(article.group(1), notice=False)
         return Query(
-            text=text,
-            keywords=_QUESTION_WORDS.sub(" ", text),
-            doc_id=doc_id,
-            unit=unit,
-            expansions=self.expansions(text),
-            about_notice=about_notice,
+            text=text, doc_id=doc_id, unit=unit, expansions=self.expansions(text), about_notice=about_notice
         )
 
 

@@ -120,7 +120,7 @@ class HybridSearch:
         return short + (long - short) * share
 
     def _sparse_passage_scores(self, query: Query) -> np.ndarray:
-        tokens = tokenize(query.keywords or query.text)
+        tokens = tokenize(query.keywords)
         for term in query.expansions:
             tokens += tokenize(term)
         scores = np.asarray(self.index.sparse.scores(tokens), dtype=float)
