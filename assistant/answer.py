@@ -84,12 +84,16 @@ class Answer:
     intent: str
     supported: bool
     citations: list[Citation] = field(default_factory=list)
+    # For a yes/no question: "yes" or "no" when the cited provisions decide it (the answer's first line
+    # then states it plainly, e.g. "不合法。"), None otherwise.
+    verdict: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
             "intent": self.intent,
             "supported": self.supported,
+            "verdict": self.verdict,
             "citations": [asdict(c) for c in self.citations],
         }
 

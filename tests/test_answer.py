@@ -343,13 +343,19 @@ def test_unsupported_says_so_and_offers_the_nearest_provisions(hits):
 
 def test_unsupported_without_hits_is_just_the_sentence():
     answer = compose("食堂饭菜难吃怎么办", "other", [], False)
-    assert answer.to_dict() == {"answer": NO_BASIS, "intent": "other", "supported": False, "citations": []}
+    assert answer.to_dict() == {
+        "answer": NO_BASIS,
+        "intent": "other",
+        "supported": False,
+        "verdict": None,
+        "citations": [],
+    }
 
 
 def test_to_dict_has_exactly_the_api_fields(hits):
     answer = compose("第21条", "lookup", hits((LAW, "第二十一条")), True)
     data = answer.to_dict()
-    assert list(data) == ["answer", "intent", "supported", "citations"]
+    assert list(data) == ["answer", "intent", "supported", "verdict", "citations"]
     assert list(data["citations"][0]) == ["doc_id", "unit", "citation", "quote"]
     assert data["intent"] == "lookup" and data["supported"] is True
 
