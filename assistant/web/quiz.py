@@ -54,10 +54,11 @@ class QuizTab:
             if not 1 <= n <= MAX_ITEMS:
                 raise SelectionError(f"题量应在 1 到 {MAX_ITEMS} 之间。")
             chosen_seed = _seed(seed)
+            units, keyword = units or "", (keyword or "").strip()  # None while 更多条件 stays closed
             selection = Selection(
                 doc_ids=tuple(doc_ids or ()),
                 units=tuple(u for u in units.replace("，", ",").replace("、", ",").split(",") if u.strip()),
-                keywords=(keyword.strip(),) if keyword.strip() else (),
+                keywords=(keyword,) if keyword else (),
             )
             result = self.assistant.quiz(selection, list(types), n, chosen_seed, tuple(difficulties or ()))
             where = selection.describe(self.assistant.index.documents)
