@@ -5,6 +5,7 @@ Usage::
     app = FastAPI(); app.include_router(api_router(assistant)); add_error_handlers(app)
     # GET /api/search?q=动火作业&k=5   POST /api/ask {"question": "…"}
     # GET /api/documents              GET /api/provisions/work-safety-law-2021/第二十一条
+    # DELETE /api/ask → 405 {"detail": "…"}; every error's detail is a Chinese sentence
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.web.errors import GENERIC_MESSAGE, user_message
@@ -26,6 +29,12 @@ MAX_K = 50
 
 # HTTP status of each kind of user error; anything else is a 500 with GENERIC_MESSAGE.
 STATUS = {QuestionError: 400, NotFoundError: 404, IndexMissingError: 503, EmbedderMismatchError: 503}
+# What an HTTP error raised by the framework itself (in English) tells the user instead.
+HTTP_MESSAGES = {
+    400: "请求体无法解析，应为 UTF-8 编码的 JSON。",
+    404: "没有这个接口，可用的接口见 /docs。",
+    405: "这个接口不支持 {method} 请求，请用 {allowed}。",
+}
 
 
 class AskRequest(BaseModel):
@@ -124,6 +133,26 @@ def api_router(assistant: Assistant) -> APIRouter:
     def provision(doc_id: str, unit: str) -> dict[str, Any]:
         return assistant.show(doc_id, unit)
 
+    @router.api_route(
+        "/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        include_in_schema=False,
+    )
+    def elsewhere(request: Request) -> None:
+        """Under /api, what no route above serves: 405 for a route asked with the wrong method, 404 for
+        no route (without this, the web app mounted at / would answer both with its own 404)."""
+        allowed = sorted(
+            method
+            for route in router.routes
+            if isinstance(route, APIRoute)
+            and route.endpoint is not elsewhere
+            and route.path_regex.match(request.url.path)
+            for method in route.methods
+        )
+        if not allowed:
+            raise HTTPException(404)
+        raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
+
     return router
 
 
@@ -141,10 +170,27 @@ def add_error_handlers(app: FastAPI) -> None:
         async def known(request: Request, exc: Exception, status: int = status) -> JSONResponse:
             return JSONResponse({"detail": user_message(exc)}, status_code=status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": http_message(exc, request)}, status_code=exc.status_code, headers=exc.headers
+        )
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         user_message(exc)  # logs it
         return JSONResponse({"detail": GENERIC_MESSAGE}, status_code=500)
+
+
+def http_message(exc: StarletteHTTPException, request: Request) -> str:
+    """The detail of an HTTP error as it is when written in Chinese; the framework's English ones (such as
+    "There was an error parsing the body") replaced by HTTP_MESSAGES."""
+    detail = str(exc.detail)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in detail):
+        return detail
+    allowed = (exc.headers or {}).get("Allow", "")
+    template = HTTP_MESSAGES.get(exc.status_code, GENERIC_MESSAGE)
+    return template.format(method=request.method, allowed=allowed.replace(", ", " 或 "))
 
 
 def validation_message(errors: Any) -> str:

@@ -17,6 +17,7 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi_offline import FastAPIOffline
 
 from assistant import __version__
 from assistant.answer import Answer
@@ -25,6 +26,7 @@ from assistant.service import Assistant, NotFoundError
 from assistant.settings import Settings
 from assistant.web.api import add_error_handlers, api_router
 from assistant.web.app import HEAD, THEME, build_app
+from assistant.web.language import ChinesePage
 
 WARM_UP_QUESTION = "安全生产责任制"
 
@@ -53,9 +55,9 @@ class SharedAssistant(Assistant):
 
 
 def create_app(assistant: Assistant) -> FastAPI:
-    """The FastAPI app: /api/…, /provision/<doc_id>/<unit>, OpenAPI at /openapi.json and /docs, and the
-    Gradio app at /."""
-    app = FastAPI(
+    """The FastAPI app: /api/…, /provision/<doc_id>/<unit>, OpenAPI at /openapi.json and /docs (its
+    Swagger UI served from an installed package, so it works offline), and the Gradio app at /."""
+    app = FastAPIOffline(
         title="安全生产知识助手 API",
         version=__version__,
         description="检索、问答、文档与条款。回答和检索结果均附出处（精确到条、款、项或通知条目）。",
@@ -73,7 +75,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         root = request.scope.get("root_path", "")
         return RedirectResponse(f"{root}/?p={quote(provision.id)}", status_code=302)
 
-    return gr.mount_gradio_app(
+    app = gr.mount_gradio_app(
         app,
         build_app(assistant),
         path="/",
@@ -83,6 +85,8 @@ def create_app(assistant: Assistant) -> FastAPI:
         show_error=False,
         run_history=False,
     )
+    app.add_middleware(ChinesePage)
+    return app
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
@@ -99,6 +103,7 @@ def _not_found_page(message: str) -> str:
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>没有找到条款</title></head>"
-        f"<body style='font: 18px/1.6 sans-serif; padding: 1em'><p>{escape(message)}</p>"
-        "<p><a href='../../'>返回安全生产知识助手</a></p></body></html>"
+        f"<body style='font: 18px/1.6 sans-serif; padding: 1em'><h1 style='font-size: 1.2em'>没有找到这一条</h1>"
+        f"<p>{escape(message)}</p><p><a href='../../' style='display: inline-block; padding: 12px 0'>"
+        "返回安全生产知识助手</a></p></body></html>"
     )
