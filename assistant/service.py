@@ -48,7 +48,7 @@ def validate_question(text: str) -> str:
     if not question:
         raise QuestionError("问题是空的，请输入您想了解的安全生产问题，例如：发生事故后多长时间内要上报？")
     if not any(ch.isalnum() for ch in question):
-        raise QuestionError("问题里只有标点符号，请用文字描述您的问题。")
+        raise QuestionError("问题里没有文字，请用文字描述您的问题。")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题太长（{len(question)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内。")
     return question

@@ -1,23 +1,24 @@
-"""The 问答 tab: a chat with the assistant, cited answers, example questions for each kind of user.
+"""The 问答 tab: a chat with the assistant, cited answers, example questions for each kind of user, and the
+conversations kept on the device (new, reopen, delete after confirmation).
 
 Usage::
 
-    reply = ChatSession(assistant).turn("安全生产法的立法目的是什么？")
-    reply.html  # the answer, then its citations, each opening the full provision
+    session = ChatSession(assistant)
+    store = session.ask(Conversations(), "安全生产法的立法目的是什么？")
+    session.html(store.current)  # the conversation: each answer, its verdict first, its linked citations
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import gradio as gr
 
-from assistant.answer import Answer
-from assistant.service import Assistant
+from assistant.service import Assistant, NotFoundError
+from assistant.web.conversation import Conversation, Conversations, Turn
 from assistant.web.errors import user_message
-from assistant.web.render import answer_html
+from assistant.web.render import answer_html, conversation_html
 from assistant.web.tabs import TabContext
 
 # Example questions by the kind of user who asks them; one tap asks.
@@ -39,77 +40,74 @@ EXAMPLES: dict[str, list[str]] = {
     ],
 }
 WELCOME = "您好！我是安全生产知识助手。请用一句话描述您的问题，我会给出回答和法规出处（精确到条、款、项）。"
-PLACEHOLDER = "输入问题，如：动火作业要注意什么？"
-# After an answer arrives, scroll the chat so that the new question and the start of its answer show.
-SHOW_LATEST = """() => setTimeout(() => {
-  const log = document.querySelector("#chat [role=log]");
-  const rows = document.querySelectorAll("#chat .message-row.user-row");
-  if (!log || !rows.length) return;
-  const row = rows[rows.length - 1];
-  log.scrollTop += row.getBoundingClientRect().top - log.getBoundingClientRect().top - 4;
-  const top = log.getBoundingClientRect().top;
-  if (top < 0 || top > window.innerHeight / 2) log.scrollIntoView({block: "start"});
-}, 60)"""
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One answered turn: the answer, its HTML with the citations laid out, and the document in context."""
-
-    answer: Answer
-    html: str
-    context_doc: str | None
+PLACEHOLDER = "如：动火作业要注意什么？"
+KEPT_NOTE = "对话只保存在这台设备的浏览器里，不会发送到别处。"
+# Where the browser keeps the conversations (localStorage). The key and the "secret" are fixed so that a
+# restarted server still reads what a phone kept; the browser holds both, so they protect nothing.
+STORAGE_KEY = "anquan-conversations"
+STORAGE_SECRET = "anquan-conversations-v1"
+# In the browser, on the chat log: a tapped [n] opens source n and brings it into view; a new answer
+# brings its question to the top of the screen (the page is the only thing that scrolls).
+LOG_SCRIPT = """
+element.addEventListener("click", (event) => {
+  const link = event.target.closest("a.cite");
+  const source = link && element.querySelector(link.getAttribute("href"));
+  if (!source) return;
+  event.preventDefault();
+  source.open = true;
+  source.scrollIntoView({block: "start"});
+});
+watch("value", () => {
+  const turns = element.querySelectorAll(".chat-log[data-scroll=latest] .turn");
+  if (turns.length) turns[turns.length - 1].scrollIntoView({block: "start"});
+});
+"""
 
 
 class ChatSession:
-    """Answers one turn of a conversation, carrying over the last document named (“第21条” after
-    “安全生产法……” means 安全生产法第二十一条)."""
+    """Answers turns of a conversation and shows it, carrying over the last document named (“第21条”
+    after “安全生产法……” means 安全生产法第二十一条)."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    def turn(self, question: str, context_doc: str | None = None) -> Reply:
-        """The reply to ``question``; QuestionError (Chinese message) when it cannot be asked."""
-        answer = self.assistant.ask(question, context_doc=context_doc)
-        views = [self.assistant.show(c.doc_id, c.unit) for c in answer.citations]
+    def ask(self, store: Conversations, question: str) -> Conversations:
+        """The store with the answered turn; QuestionError (Chinese message) when it cannot be asked."""
+        context = store.current.context_doc
+        answer = self.assistant.ask(question, context_doc=context)
         named = self.assistant.analyzer.named_document(question)
-        return Reply(answer, answer_html(answer, views), named or context_doc)
+        return store.with_turn(question.strip(), answer.to_dict(), named or context)
+
+    def html(self, conversation: Conversation, scroll_to_latest: bool = False) -> str:
+        """The conversation's log, each answer with its sources laid out."""
+        turns = [
+            (turn.question, self._answer(turn, f"t{number}"))
+            for number, turn in enumerate(conversation.turns, start=1)
+        ]
+        return conversation_html(turns, WELCOME, scroll_to_latest)
+
+    def _answer(self, turn: Turn, anchor: str) -> str:
+        answer = turn.answer_object()
+        return answer_html(answer, [self._view(c.doc_id, c.unit) for c in answer.citations], anchor)
+
+    def _view(self, doc_id: str, unit: str) -> dict[str, Any] | None:
+        """The provision as it is now, None when the index no longer has it (its quote is shown)."""
+        try:
+            return self.assistant.show(doc_id, unit)
+        except NotFoundError:
+            return None
 
 
 def build(ctx: TabContext) -> None:
-    """The 问答 tab."""
+    """The 问答 tab, and the load event that brings back the conversations kept on the device."""
     session = ChatSession(ctx.assistant)
 
-    def respond(question: str, history: list[dict[str, Any]], context_doc: str | None) -> tuple[Any, ...]:
-        """New history, the cleared question box, the context and the (hidden) error line; on failure
-        the question stays in its box and the error line says why."""
-        try:
-            reply = session.turn(question, context_doc)
-        except Exception as exc:
-            return history, question, context_doc, gr.update(value=_error(user_message(exc)), visible=True)
-        turn = [
-            {"role": "user", "content": f"<p>{escape(question.strip())}</p>"},
-            {"role": "assistant", "content": reply.html},
-        ]
-        return [*history, *turn], "", reply.context_doc, gr.update(value="", visible=False)
-
     with gr.Tab("问答", id="chat", elem_id="chat-tab"):
-        chatbot = gr.Chatbot(
-            show_label=False,
-            elem_id="chat",
-            height=None,
-            min_height=200,
-            max_height="62vh",
-            autoscroll=False,
-            placeholder=f"<p class='welcome'>{WELCOME}</p>",
-            buttons=[],
-            latex_delimiters=[],
-            feedback_options=None,
-            layout="panel",
-        )
+        log = gr.HTML(session.html(Conversation()), elem_id="chat", js_on_load=LOG_SCRIPT)
         error = gr.HTML(visible=False, elem_id="chat-error")
         with gr.Row(elem_id="ask-row", equal_height=True):
             question = gr.Textbox(
+                label="问题",
                 show_label=False,
                 placeholder=PLACEHOLDER,
                 lines=1,
@@ -119,19 +117,64 @@ def build(ctx: TabContext) -> None:
                 elem_id="question",
             )
             send = gr.Button("发送", variant="primary", scale=1, min_width=76, elem_id="send")
-        context = gr.State(None)
-        outputs = [chatbot, question, context, error]
-        gr.on([question.submit, send.click], respond, [question, chatbot, context], outputs).then(
-            None, js=SHOW_LATEST
-        )
+        with gr.Row(elem_id="conversation-row", visible=False) as controls:
+            new = gr.Button("新对话", elem_id="new-conversation")
+            delete = gr.Button("删除这段对话", elem_id="delete-conversation")
+        with gr.Row(elem_id="confirm-delete", visible=False) as confirm_row:
+            gr.HTML("<p class='confirm'>确定删除这段对话吗？删除后不能恢复。</p>")
+            confirm = gr.Button("确定删除", variant="stop", elem_id="confirm-delete-yes")
+            cancel = gr.Button("取消", elem_id="confirm-delete-no")
+        with gr.Accordion("以前的对话", open=False, visible=False, elem_id="history") as history:
+            gr.HTML(f"<p class='note'>{KEPT_NOTE}</p>")
+            earlier = gr.Radio([], label="点一段接着问", elem_id="earlier")
         with gr.Accordion("常见问题（点一下就问）", open=True, elem_id="examples"):
+            chips = []
             for audience, questions in EXAMPLES.items():
                 with gr.Row(elem_classes="chips"):
                     gr.HTML(f"<span class='audience'>{audience}</span>", elem_classes="audience-cell")
-                    for text in questions:
-                        chip = gr.Button(text, size="sm", elem_classes="chip")
-                        chip.click(respond, [chip, chatbot, context], outputs).then(None, js=SHOW_LATEST)
-        chatbot.clear(lambda: (None, gr.update(value="", visible=False)), None, [context, error])
+                    chips += [gr.Button(text, size="sm", elem_classes="chip") for text in questions]
+        store = gr.State(Conversations())
+        kept = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
+
+    shown = [log, store, kept, controls, history, earlier]
+
+    def show(conversations: Conversations, scroll_to_latest: bool = False) -> tuple[Any, ...]:
+        """Updates for ``shown``: the log, the store (session and browser), the controls and the list."""
+        listed = [(c.title, i) for i, c in reversed(list(enumerate(conversations.earlier)))]
+        return (
+            session.html(conversations.current, scroll_to_latest),
+            conversations,
+            conversations.dump(),
+            gr.update(visible=bool(conversations.current.turns)),
+            gr.update(visible=bool(listed), label=f"以前的对话（{len(listed)}）"),
+            gr.update(choices=listed, value=None),
+        )
+
+    def respond(text: str, conversations: Conversations) -> tuple[Any, ...]:
+        """``shown``, the question box and the error line; on failure the question stays in its box, the
+        error line says why and nothing else changes."""
+        try:
+            answered = session.ask(conversations, text)
+        except Exception as exc:
+            keep = tuple(gr.skip() for _ in shown)
+            return *keep, text, gr.update(value=_error(user_message(exc)), visible=True)
+        return *show(answered, scroll_to_latest=True), "", gr.update(value="", visible=False)
+
+    def restore(saved: Any) -> tuple[Any, ...]:
+        return show(Conversations.load(saved))
+
+    asked = [*shown, question, error]
+    gr.on([question.submit, send.click], respond, [question, store], asked)
+    for chip in chips:
+        chip.click(respond, [chip, store], asked)
+    new.click(lambda c: (*show(c.new()), gr.update(visible=False)), store, [*shown, error])
+    earlier.input(lambda c, i: show(c.open(i)), [store, earlier], shown)
+    delete.click(lambda: (gr.update(visible=False), gr.update(visible=True)), None, [controls, confirm_row])
+    cancel.click(lambda: (gr.update(visible=True), gr.update(visible=False)), None, [controls, confirm_row])
+    confirm.click(
+        lambda c: (*show(c.delete_current()), gr.update(visible=False)), store, [*shown, confirm_row]
+    )
+    ctx.app.load(restore, kept, shown)
 
 
 def _error(message: str) -> str:

@@ -1,18 +1,23 @@
-"""HTML for the web app: a provision laid out by 款 and 项, and a chat answer with its citations.
+"""HTML for the web app: a provision laid out by 款 and 项, a chat answer with its verdict and linked
+citations, and the conversation they make.
 
 Usage::
 
     provision_html(assistant.show("work-safety-law-2021", "21"))  # "<article class=\"provision\">…"
+    conversation_html([("第21条", answer_html(answer, views, "t1"))], WELCOME, scroll_to_latest=True)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from assistant.answer import Answer
+
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def provision_path(provision_id: str) -> str:
@@ -56,21 +61,64 @@ def document_facts(document: dict[str, Any]) -> str:
     return " · ".join(fact for fact in facts if fact)
 
 
-def answer_html(answer: Answer, views: Sequence[dict[str, Any]]) -> str:
-    """A chat reply: the answer's lines (direct reply first), then one expandable citation per source,
-    numbered as the answer's [n] markers, that opens the full provision."""
-    lines = "".join(f"<p>{escape(line)}</p>" for line in answer.answer.split("\n") if line.strip())
-    parts = [f'<div class="answer">{lines}']
-    if views:
+def answer_html(answer: Answer, views: Sequence[dict[str, Any] | None], anchor: str = "a") -> str:
+    """A chat reply: the verdict (when the answer has one) or the direct reply first and set apart, the
+    other lines, then one expandable source per citation that opens the full provision (its quote when
+    the provision is no longer in the index). Each [n] in the text links to source n, whose id is
+    ``<anchor>-s<n>``."""
+    lines = [line for line in answer.answer.split("\n") if line.strip()]
+    paragraphs = [f'<p class="line">{_linked(line, answer, anchor)}</p>' for line in lines[1:]]
+    if lines and answer.verdict:
+        paragraphs.insert(
+            0,
+            f'<p class="verdict"><span class="verdict-tag">结论</span>{_linked(lines[0], answer, anchor)}</p>',
+        )
+    elif lines:
+        paragraphs.insert(0, f'<p class="reply">{_linked(lines[0], answer, anchor)}</p>')
+    parts = [f'<div class="answer">{"".join(paragraphs)}']
+    if answer.citations:
         parts.append('<div class="sources"><p class="sources-title">出处（点开看全文）</p>')
-        for number, view in enumerate(views, start=1):
-            label = f"[{number}] {view['citation']}{view.get('item_title', '')}"
+        for number, (citation, view) in enumerate(zip(answer.citations, views, strict=True), start=1):
+            title = citation.citation + ((view or {}).get("item_title") or "")
+            body = (
+                provision_html(view, heading=False)
+                if view
+                else f'<p class="quote">{escape(citation.quote)}</p>'
+            )
             parts.append(
-                f'<details class="source"><summary>{escape(label)}</summary>{provision_html(view, heading=False)}</details>'
+                f'<details class="source" id="{anchor}-s{number}"><summary>[{number}] {escape(title)}'
+                f"</summary>{body}</details>"
             )
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def conversation_html(turns: Sequence[tuple[str, str]], welcome: str, scroll_to_latest: bool = False) -> str:
+    """The chat log: each (question, answer HTML) as a turn, or the welcome when there is none;
+    ``scroll_to_latest`` asks the page to bring the last turn into view once it shows."""
+    if not turns:
+        return f'<section class="chat-log empty" aria-label="对话记录"><p class="welcome">{escape(welcome)}</p></section>'
+    body = "".join(
+        f'<article class="turn"><p class="question"><span class="who">问</span>{escape(question)}</p>'
+        f"{answer}</article>"
+        for question, answer in turns
+    )
+    scroll = "latest" if scroll_to_latest else "none"
+    return f'<section class="chat-log" aria-label="对话记录" data-scroll="{scroll}">{body}</section>'
+
+
+def _linked(line: str, answer: Answer, anchor: str) -> str:
+    """The line escaped, each [n] that names a citation made a link to source n."""
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if not 1 <= number <= len(answer.citations):
+            return match.group(0)
+        name = f"出处{number}：{answer.citations[number - 1].citation}"
+        return f'<a class="cite" href="#{anchor}-s{number}" aria-label="{escape(name)}">[{number}]</a>'
+
+    return _MARKER.sub(link, escape(line))
 
 
 def _bodies_html(view: dict[str, Any]) -> str:
