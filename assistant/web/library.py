@@ -23,10 +23,13 @@ from assistant.web.widgets import query_row
 SEARCH_DEPTH = 10  # results shown for a search
 RESULT_CHARS = 40  # characters of a provision's text in a search result
 QUERY_PARAM = "p"  # ?p=<doc_id>/<unit> opens a provision
-# After a provision is shown, the address bar carries it so that it can be copied and shared.
-REMEMBER_IN_URL = (
-    """(id) => { if (id) { history.replaceState(null, "", "?p=" + encodeURIComponent(id)); } }"""
-)
+# After a provision (or the message that there is none) shows: it comes to the top of the screen, above the
+# pickers, and the address bar carries it so that it can be copied and shared.
+SHOW_PROVISION = """(id) => {
+  if (id) history.replaceState(null, "", "?p=" + encodeURIComponent(id));
+  const card = document.querySelector("#provision-card");
+  if (card && card.textContent.trim()) card.scrollIntoView({block: "start"});
+}"""
 
 
 class Library:
@@ -116,7 +119,7 @@ def build(ctx: TabContext) -> None:
     library = Library(ctx.assistant)
     with gr.Tab("法规库", id="library", elem_id="library-tab"):
         query, search = query_row(
-            "搜索条文，如：动火作业、主要负责人职责", "library-query", "搜索", "library-search", "search-row"
+            "搜索条文", "搜索条文，如：动火作业", "library-query", "搜索", "library-search", "search-row"
         )
         status = gr.HTML(elem_id="library-status")
         results = gr.Radio(label="搜索结果（点一条看全文）", visible=False, elem_id="results")
@@ -133,9 +136,9 @@ def build(ctx: TabContext) -> None:
         level.input(library.choose_level, level, tree[1:])
         document.input(library.choose_document, document, tree[2:])
         chapter.input(library.choose_chapter, [document, chapter], [provision, card])
-        provision.input(library.show, provision, card).then(None, provision, None, js=REMEMBER_IN_URL)
+        provision.input(library.show, provision, card).then(None, provision, None, js=SHOW_PROVISION)
         gr.on([query.submit, search.click], library.search, query, [results, status])
-        results.input(library.open, results, tree).then(None, results, None, js=REMEMBER_IN_URL)
+        results.input(library.open, results, tree).then(None, results, None, js=SHOW_PROVISION)
 
     def open_from_address(request: gr.Request) -> tuple[Any, ...]:
         provision_id = request.query_params.get(QUERY_PARAM)
@@ -143,7 +146,7 @@ def build(ctx: TabContext) -> None:
             return tuple(gr.skip() for _ in range(len(tree) + 1))
         return (gr.Tabs(selected="library"), *library.open(provision_id))
 
-    ctx.app.load(open_from_address, None, [ctx.tabs, *tree])
+    ctx.app.load(open_from_address, None, [ctx.tabs, *tree]).then(None, js=SHOW_PROVISION)
 
 
 def _choices(values: list[str], value: str | None = None) -> Any:

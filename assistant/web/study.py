@@ -95,18 +95,18 @@ def build(ctx: TabContext) -> None:
         gr.Markdown(
             "#### 专题学习材料\n汇集通知要求、法律法规依据、罚则和学习要点，每条都注明出处，可下载 Word 打印。"
         )
-        topic, make = query_row("主题，如：重大事故隐患", "study-topic", "生成", "study-make")
+        topic, make = query_row("学习主题", "主题，如：重大事故隐患", "study-topic", "生成", "study-make")
         gr.Examples([[t] for t in TOPICS], topic, label="常用主题")
         status = gr.HTML(elem_id="study-status")
-        with gr.Row():
-            word = gr.DownloadButton("下载 Word", visible=False, elem_id="study-docx")
-            markdown = gr.DownloadButton("下载 .md", visible=False, elem_id="study-md")
+        with gr.Row(elem_classes="downloads"):
+            word = gr.DownloadButton("下载 Word 文档", visible=False, elem_id="study-docx")
+            markdown = gr.DownloadButton("下载纯文本", visible=False, elem_id="study-md")
         preview = gr.Markdown(elem_id="study-handout")
 
         gr.Markdown(
             "#### 责任分工\n输入单位（如：市能源局）查它承担的工作；输入工作（如：隐患排查）查谁负责；留空看全部单位。"
         )
-        body, find = query_row("单位或工作，如：市能源局", "duty-query", "查询", "duty-find")
+        body, find = query_row("单位或工作", "单位或工作，如：市能源局", "duty-query", "查询", "duty-find")
         duty_status = gr.HTML(elem_id="duty-status")
         duty_file = gr.DownloadButton("下载责任分工表（Excel）", visible=False, elem_id="duty-xlsx")
         duty_preview = gr.Markdown(elem_id="duty-preview")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    topic, make = query_row("主题，如：重大事故隐患", "study-topic", "生成", "study-make")
+    topic, make = query_row("主题", "如：重大事故隐患", "study-topic", "生成", "study-make")
     return shown_download(path), hidden_download(), status_message(exc, (NothingFoundError,))
 """
 
@@ -19,11 +19,14 @@ from assistant.web.errors import user_message
 
 
 def query_row(
-    placeholder: str, box_id: str, button: str, button_id: str, row_id: str | None = None
+    label: str, placeholder: str, box_id: str, button: str, button_id: str, row_id: str | None = None
 ) -> tuple[gr.Textbox, gr.Button]:
-    """A one-line text box without label and its button beside it, in one row (inside a Blocks context)."""
+    """A one-line text box and its button beside it, in one row (inside a Blocks context); the label is not
+    shown but names the box for screen readers."""
     with gr.Row(elem_id=row_id, equal_height=True):
-        box = gr.Textbox(show_label=False, placeholder=placeholder, scale=5, container=False, elem_id=box_id)
+        box = gr.Textbox(
+            label=label, show_label=False, placeholder=placeholder, scale=5, container=False, elem_id=box_id
+        )
         pressed = gr.Button(button, scale=1, min_width=76, elem_id=button_id)
     return box, pressed
 
