@@ -70,6 +70,9 @@ class AnswerOut(BaseModel):
     answer: str
     intent: str
     supported: bool
+    verdict: str | None = Field(
+        default=None, description="是非问题的结论：yes 或 no（回答的第一行写明），不能断定时为 null"
+    )
     citations: list[CitationOut]
 
 

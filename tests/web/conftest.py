@@ -95,6 +95,15 @@ def page(browser: Browser, device: str) -> Iterator[Page]:
 
 
 @pytest.fixture()
+def english_phone(browser: Browser) -> Iterator[Page]:
+    """A phone whose browser is set to English."""
+    context = browser.new_context(locale="en-US", **DEVICES["phone"])
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
 def screenshot(device: str) -> Callable[[Page, str], Path]:
     """Saves a full-page screenshot as a test artefact, artifacts/screenshots/<name>-<device>.png."""
 

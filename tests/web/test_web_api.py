@@ -6,10 +6,12 @@ import json
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from playwright.sync_api import Browser, Route, expect
 from webserver import DOCUMENTS, REPO_ROOT, WebServer
 
 DUTY_QUESTION = "生产经营单位的主要负责人有哪些职责？"
@@ -103,6 +105,8 @@ def test_bad_input_is_4xx_with_a_chinese_message(web_server: WebServer):
         post_json(web_server, "/api/ask", ["not", "an", "object"]),
         post_json(web_server, "/api/ask", {"question": "第21条", "context_doc": "no-such-law"}),
         web_server.request("POST", "/api/ask", b"{not json"),
+        web_server.request("POST", "/api/ask", '{"question": "安全"}'.encode("gb18030")),  # not UTF-8
+        web_server.get("/api/no-such-route"),
     ]
     for status, body in bad:
         assert 400 <= status < 500 and is_chinese_message(body), (status, body)
@@ -119,3 +123,32 @@ def test_openapi_schema_and_docs_are_served(web_server: WebServer):
     assert "question" in schema["components"]["schemas"]["AskRequest"]["properties"]
     with urllib.request.urlopen(web_server.url + "/docs", timeout=30) as response:
         assert response.status == 200 and b"openapi.json" in response.read()
+
+
+def test_a_wrong_method_is_405_with_the_methods_allowed(web_server: WebServer):
+    for method, path, allowed in (("DELETE", "/api/ask", "POST"), ("PUT", "/api/documents", "GET")):
+        request = urllib.request.Request(web_server.url + path, method=method)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 405 and refused.value.headers["Allow"] == allowed
+        assert is_chinese_message(json.loads(refused.value.read()))
+
+
+def test_docs_work_offline(browser: Browser, web_server: WebServer):
+    context = browser.new_context(locale="zh-CN")
+    elsewhere: list[str] = []
+
+    def local_only(route: Route) -> None:
+        if route.request.url.startswith(web_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.goto(web_server.url + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("安全生产知识助手 API", timeout=20_000)
+    expect(page.locator(".opblock-summary-path").filter(has_text="/api/ask")).to_be_visible()
+    context.close()
+    assert elsewhere == []

@@ -3,11 +3,13 @@ answer key; a Chinese message when the selection gives nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from docx import Document as read_docx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from ui import assert_no_horizontal_scrolling, download, enter, open_tab
+from ui import assert_no_horizontal_scrolling, assert_tap_targets, download, enter, open_tab
 from webserver import WebServer
 
 
@@ -36,6 +38,16 @@ def test_a_paper_is_previewed_and_downloads(page: Page, web_server: WebServer, s
     assert paper[0] == "安全生产知识测试卷" and any(line.startswith("1. ") for line in paper)
     assert any(line.startswith("1. 答案：") for line in key)
     assert_no_horizontal_scrolling(page)
+    assert_tap_targets(page)
+
+
+@pytest.mark.parametrize("device", ["phone"])
+def test_a_paper_with_the_default_settings(page: Page, web_server: WebServer):
+    open_quiz(page, web_server)
+    page.locator("#quiz-make").click()  # nothing chosen, 更多条件 left closed
+    expect(page.locator("#quiz-status")).to_contain_text(re.compile(r"已出 \d+ 道题"))
+    expect(page.locator("#quiz-preview")).to_contain_text("答案与解析")
+    expect(page.locator("#quiz-xlsx")).to_be_visible()
 
 
 @pytest.mark.parametrize("device", ["phone"])

@@ -7,7 +7,14 @@ import pytest
 from docx import Document as read_docx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from ui import assert_no_horizontal_scrolling, download, enter, open_tab
+from ui import (
+    assert_no_horizontal_scrolling,
+    assert_plain_chinese,
+    assert_tap_targets,
+    download,
+    enter,
+    open_tab,
+)
 from webserver import WebServer
 
 
@@ -28,6 +35,8 @@ def test_a_handout_is_shown_and_downloads_as_word(page: Page, web_server: WebSer
     paragraphs = [p.text for p in read_docx(word.path()).paragraphs]
     assert paragraphs[0] == "专题学习材料：重大事故隐患" and "一、学习要点" in paragraphs
     assert_no_horizontal_scrolling(page)
+    assert_tap_targets(page)
+    assert_plain_chinese(page)
 
 
 @pytest.mark.parametrize("device", ["phone"])

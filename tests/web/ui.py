@@ -5,12 +5,25 @@ Usage::
     open_tab(page, server, "出题", "#quiz-make")
     enter(page, "study-topic", "重大事故隐患", "study-make")
     workbook = download(page, "quiz-xlsx").path()
+    assert_tap_targets(page)            # on a phone: every control at least 44×44 px
 """
 
 from __future__ import annotations
 
-from playwright.sync_api import Download, Page, expect
+import re
+
+from playwright.sync_api import Download, Locator, Page, expect
 from webserver import WebServer
+
+TAP_TARGET_PX = 44
+PHONE_MAX_WIDTH = 640  # the style sheet's phone layout
+# What a person taps: buttons, links, text fields, summaries, tabs, and the labels of radios and checkboxes.
+INTERACTIVE = (
+    "button, a[href], input:not([type=radio]):not([type=checkbox]):not([type=hidden]), textarea, select, "
+    "summary, [role=button], [role=tab], label:has(input[type=radio]), label:has(input[type=checkbox])"
+)
+# Words of a program, not of a user: commands, file suffixes, data formats, English widget names.
+TECHNICAL = re.compile(r"python|corpus|\.md\b|\.docx\b|\.xlsx\b|JSON|Textbox|Dropdown|None|Traceback", re.I)
 
 
 def open_tab(page: Page, server: WebServer, tab: str, ready: str) -> None:
@@ -36,3 +49,35 @@ def download(page: Page, button: str) -> Download:
 def assert_no_horizontal_scrolling(page: Page) -> None:
     width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= viewport
+
+
+def assert_on_screen(page: Page, element: Locator) -> None:
+    """The element's top line shows on the screen as it is now, without scrolling."""
+    box = element.bounding_box()
+    assert box is not None, "not shown"
+    height = page.evaluate("window.innerHeight")
+    assert 0 <= box["y"] <= height - min(box["height"], 24), (
+        f"top at {box['y']:.0f} px of a {height} px screen"
+    )
+
+
+def assert_tap_targets(page: Page) -> None:
+    """On a phone layout, every visible interactive element is at least 44×44 px."""
+    if page.evaluate("window.innerWidth") > PHONE_MAX_WIDTH:
+        return
+    small = page.evaluate(
+        """([selector, least]) => [...document.querySelectorAll(selector)]
+          .filter(e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+          .map(e => [e.getBoundingClientRect(), e])
+          .filter(([r]) => r.width > 0 && (r.width < least || r.height < least))
+          .map(([r, e]) => `${e.tagName} ${e.id || e.className} “${(e.getAttribute("aria-label") ||
+                e.innerText || e.title || "").trim().slice(0, 20)}” ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        [INTERACTIVE, TAP_TARGET_PX],
+    )
+    assert not small, small
+
+
+def assert_plain_chinese(page: Page) -> None:
+    """The page's visible text has no command, file suffix, data format or English widget name."""
+    text = page.locator("body").inner_text()
+    assert not TECHNICAL.findall(text), TECHNICAL.findall(text)
