@@ -23,6 +23,19 @@ from itertools import pairwise
 from typing import Any
 
 from assistant.hits import Hit
+from assistant.segments import (
+    EDGE_PUNCTUATION,
+    ITEM_MARKER,
+    NUMBER,
+    Segment,
+    bare,
+    bodies_span,
+    by_relevance,
+    overlap,
+    rank_segments,
+    segments,
+    sentence_of,
+)
 from corpus.model import Provision
 
 NO_BASIS = "在已收录的法规中没有找到直接依据。"
@@ -38,14 +51,8 @@ QUOTE_LIMIT = 200  # characters of one quoted basis line
 NUMBER_BONUS = 3  # how much a number, date or amount weighs against bigram overlap in fact answers
 SECOND_SHARE = 0.6  # a second quoted sentence must score at least this share of the best one
 
-# Clauses: split after 。；！？ and at line ends, never inside “…”.
-_CLAUSE = re.compile(r"(?:“[^”]*”|[^。；！？\n“])+[。；！？]?")
 # Where a long clause may be cut for an excerpt.
 _CUT = re.compile(r"[，：；。]")
-_ITEM_MARKER = re.compile(
-    r"^(?:[（(][一二三四五六七八九十百零〇\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)\s*"
-)
-_EDGE_PUNCTUATION = "；。，：、 "
 # Sentences of a law that state an obligation, a prohibition or a right.
 _OBLIGATION = re.compile(r"应当|必须|不得|严禁|禁止|(?<![主重需])要(?![求点素])|负责(?!人)|有权|须")
 # The verb after the subject of a duty sentence; 负责人 is a noun, not the verb.
@@ -53,15 +60,6 @@ _DUTY_VERB = re.compile(r"应当|必须|负有|不得|组织|依照|对[^，。�
 # Words that end the subject of a duty sentence: 对…, 是…, 依据/按照/根据…, 发现…, 在… (not 所在/存在/设在).
 _SUBJECT_END = re.compile(r"对|是|依据|依照|按照|根据|发现|(?<![所存设])在")
 _SUBJECT_MAX = 40
-
-_CN_DIGITS = "〇零一二三四五六七八九十百千万亿两"
-_ARABIC = r"\d+(?:\.\d+)?(?:[—\-～至到]\d+(?:\.\d+)?)?"
-_ARABIC_UNIT = r"(?:%|％|个?小时|分钟|个?工作日|日|天|周|个月|年|万?元|亿元|人|名|座|项|次|倍|米|公里|吨|处|家|个|级|岁|辆|台)"
-_CN_UNIT = r"(?:个?小时|分钟|个?工作日|日|天|周|个月|年|万?元|亿元|人|名|次|倍|周岁|岁)"
-_QUANTITY = rf"(?:{_ARABIC}{_ARABIC_UNIT}|(?<![同每第])(?<![^以][上下])(?<!^[上下])[{_CN_DIGITS}]+{_CN_UNIT}|百分之[{_CN_DIGITS}]+)"
-_DATE = r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以?前)?|(?:今|本|当|明)?年底前?|月底前|年内"
-# A number, duration, amount, share or deadline: 1小时, 三年, 一万元以上五万元以下, 60%至100%, 2025年6月底前.
-NUMBER = re.compile(rf"{_DATE}|{_QUANTITY}(?:以上|以下)?(?:(?:至|到|—|～)?{_QUANTITY}(?:以上|以下)?)?")
 
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
 
@@ -96,46 +94,6 @@ class Answer:
             "verdict": self.verdict,
             "citations": [asdict(c) for c in self.citations],
         }
-
-
-@dataclass(frozen=True)
-class Segment:
-    """``segments(provision)[0].text``: a clause or a 项 of a provision and where it lies in provision.text."""
-
-    start: int
-    end: int
-    text: str
-    paragraph: int  # index of the 款 it belongs to
-    item: bool = False  # a 项 line such as （一）…；
-
-
-def segments(provision: Provision) -> list[Segment]:
-    """The quotable clauses and 项 of a provision, in order; a notice item's heading and bodies are left out."""
-    text = provision.text
-    content_end = _bodies_span(provision)[0]
-    found: list[Segment] = []
-    for offset, line, paragraph, item in _lines(provision):
-        pieces = [(0, len(line))] if item else [m.span() for m in _CLAUSE.finditer(line)]
-        for start, end in pieces:
-            piece = _stripped(Segment(offset + start, offset + end, line[start:end], paragraph, item), text)
-            if piece.text.strip(_EDGE_PUNCTUATION) and piece.start < content_end:
-                found.append(piece)
-    heading = f"{provision.unit}{provision.title}"
-    return [s for s in found if not (provision.title and s.text.rstrip("。") == heading)]
-
-
-def overlap(question: str, text: str) -> int:
-    """How many distinct character bigrams of the question occur in the text."""
-    return len(_bigrams(question) & _bigrams(text))
-
-
-def rank_segments(question: str, provision: Provision) -> list[Segment]:
-    """The provision's segments, best bigram overlap with the question first, ties in text order."""
-    return _by_relevance(question, segments(provision))
-
-
-def _by_relevance(question: str, found: list[Segment]) -> list[Segment]:
-    return sorted(found, key=lambda s: (-overlap(question, s.text), s.start))
 
 
 def compose(question: str, intent: str, hits: list[Hit], supported: bool) -> Answer:
@@ -258,7 +216,7 @@ def _fact(question: str, hits: list[Hit], sources: _Sources) -> tuple[str, list[
     for score, rank, clause in ranked:
         if len(lines) == 2 or (lines and score < ranked[0][0] * SECOND_SHARE):
             break
-        sentence = _sentence_of(hits[rank].provision, clause)
+        sentence = sentence_of(hits[rank].provision, clause)
         if (rank, sentence.start) in quoted or (lines and not NUMBER.search(clause.text)):
             continue
         quoted.add((rank, sentence.start))
@@ -302,7 +260,7 @@ def duty_subject(sentence: str) -> str:
     if verb is None:
         return ""
     head = re.split(r"[，；：]", sentence[: verb.start()].rstrip("，、：；"))[-1]
-    subject = _ITEM_MARKER.sub("", _SUBJECT_END.split(head)[0]).strip().removeprefix("由")
+    subject = ITEM_MARKER.sub("", _SUBJECT_END.split(head)[0]).strip().removeprefix("由")
     conditional = subject.endswith(("的", "前", "后", "时"))  # the subject is hidden in the condition
     return subject if 1 < len(subject) <= _SUBJECT_MAX and not conditional else ""
 
@@ -321,55 +279,6 @@ def _distinct(hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         first.setdefault(hit.provision.id, hit)
     return list(first.values())[:MAX_PROVISIONS]
-
-
-def _bigrams(text: str) -> set[str]:
-    return {run[i : i + 2] for run in re.findall(r"\w+", text) for i in range(len(run) - 1)}
-
-
-def _lines(provision: Provision) -> list[tuple[int, str, int, bool]]:
-    """(offset in text, line, 款 index, is a 项) for each line of provision.text; a 项 with sub-items
-    (1．…) spans several lines, each its own 项 line."""
-    layout = [
-        entry
-        for index, paragraph in enumerate(provision.paragraphs)
-        for entry in [(paragraph.text, index, False), *((item, index, True) for item in paragraph.items)]
-    ]
-    if "\n".join(line for line, _, _ in layout) != provision.text:
-        layout = [(line, 0, False) for line in provision.text.split("\n")]
-    found, offset = [], 0
-    for entry, paragraph, item in layout:
-        for line in entry.split("\n"):
-            found.append((offset, line, paragraph, item))
-            offset += len(line) + 1
-    return found
-
-
-def _stripped(segment: Segment, text: str) -> Segment:
-    """The segment without surrounding white space."""
-    start = segment.start + len(segment.text) - len(segment.text.lstrip())
-    end = max(start, segment.end - (len(segment.text) - len(segment.text.rstrip())))
-    return Segment(start, end, text[start:end], segment.paragraph, segment.item)
-
-
-def _bare(segment: Segment) -> Segment:
-    """The segment without its leading （一） marker and its closing punctuation."""
-    marker = _ITEM_MARKER.match(segment.text)
-    start = segment.start + (marker.end() if marker else 0)
-    body = segment.text[start - segment.start :].rstrip(_EDGE_PUNCTUATION)
-    return Segment(start, start + len(body), body, segment.paragraph, segment.item)
-
-
-def _bodies_span(provision: Provision) -> tuple[int, int]:
-    """Where a notice item's closing （…负责） lies in its text; an empty span at the end when there is none."""
-    text = provision.text.rstrip()
-    if (provision.bodies or provision.general_bodies) and text.endswith("）"):
-        depth = 0
-        for index in range(len(text) - 1, -1, -1):
-            depth += {"）": 1, "（": -1}.get(text[index], 0)
-            if depth == 0:
-                return index, len(text)
-    return len(provision.text), len(provision.text)
 
 
 def _bodies_line(hit: Hit, sources: _Sources) -> str:
@@ -393,7 +302,7 @@ def _bodies_reply(hit: Hit, sources: _Sources) -> str:
 
 def _bodies_mark(hit: Hit, sources: _Sources) -> str:
     """The marker of a notice item, quoting its closing （…负责） (the whole item when there is none)."""
-    start, end = _bodies_span(hit.provision)
+    start, end = bodies_span(hit.provision)
     return sources.mark(hit, start, end) if start < end else sources.mark(hit, 0, len(hit.provision.text))
 
 
@@ -419,23 +328,9 @@ def _requirements(question: str, provision: Provision) -> list[Segment]:
     items = [s for s in found if s.item]
     if not items:
         tasks = [s for s in found if provision.bodies or _OBLIGATION.search(s.text)]
-        best = _by_relevance(question, tasks)[:MAX_ITEMS_PER_PROVISION]
+        best = by_relevance(question, tasks)[:MAX_ITEMS_PER_PROVISION]
         items = sorted(best, key=lambda s: s.start)
-    return [bare for bare in map(_bare, items) if bare.text]
-
-
-def _sentence_of(provision: Provision, clause: Segment) -> Segment:
-    """The whole sentence (up to 。) a clause belongs to: its neighbours joined by ； in the same line."""
-    same = [s for s in segments(provision) if not s.item and s.paragraph == clause.paragraph]
-    if clause not in same:
-        return clause
-    first = last = same.index(clause)
-    while first > 0 and same[first - 1].text.endswith("；"):
-        first -= 1
-    while last < len(same) - 1 and same[last].text.endswith("；"):
-        last += 1
-    start, end = same[first].start, same[last].end
-    return Segment(start, end, provision.text[start:end], clause.paragraph)
+    return [piece for piece in map(bare, items) if piece.text]
 
 
 def _number_focus(text: str, default: int) -> int:
@@ -463,7 +358,7 @@ def _window(text: str, limit: int, focus: int) -> tuple[int, int]:
         start = max(start, min(focus - limit // 4, cuts[high] - limit))
     end = min(cuts[high], start + limit)
     if end < len(text):
-        end = start + len(text[start:end].rstrip(_EDGE_PUNCTUATION))
+        end = start + len(text[start:end].rstrip(EDGE_PUNCTUATION))
     return start, end
 
 
@@ -487,7 +382,7 @@ def _quoted(hit: Hit, segment: Segment, sources: _Sources, focus: int = 0, marke
 def _reply(hit: Hit, segment: Segment, sources: _Sources, focus: int = 0, marked: bool = False) -> str:
     """A direct reply of at most REPLY_LIMIT characters quoted from the segment, its marker before 。."""
     text, start, end = _cut(segment, REPLY_LIMIT, focus)
-    text = (_numbers_marked(text) if marked else text).rstrip(_EDGE_PUNCTUATION)
+    text = (_numbers_marked(text) if marked else text).rstrip(EDGE_PUNCTUATION)
     return f"{text}{sources.mark(hit, start, end)}。"
 
 

@@ -231,7 +231,7 @@ def _search_batch(assistant: Assistant, path: Path, options: dict[str, Any]) -> 
         try:
             hits = assistant.search(line, **options)
             print_json({"query": line, "hits": [hit.to_dict() for hit in hits]}, indent=None)
-        except QuestionError as exc:
+        except (QuestionError, NotFoundError) as exc:
             print_json({"query": line, "hits": [], "error": str(exc)}, indent=None)
     return 0
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import NUMBER, Citation, overlap, rank_segments, segments
+from assistant.answer import Citation
 from assistant.duties import GENERAL_ROLE, DutyMatrix
 from assistant.exports import Block, Document, Heading, NumberedList, Paragraph, save_document, to_markdown
 from assistant.hits import Hit
@@ -31,6 +31,7 @@ from assistant.notice_items import NoticeItem, Task
 from assistant.query import NOTICE_ID
 from assistant.quiz import TYPES, QuizBank, QuizItem
 from assistant.retrieval import is_foreign_local
+from assistant.segments import NUMBER, overlap, rank_segments, segments
 from assistant.targets import Target
 from corpus.model import Provision
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from assistant.answer import Citation, segments
+from assistant.answer import Citation
 from assistant.marks import CitationMarks
 from assistant.query import NOTICE_ID
+from assistant.segments import segments
 from corpus.model import DocumentInfo, Provision, citation
 from indexers.parse_notice import trailing_parenthetical
 

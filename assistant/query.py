@@ -38,7 +38,8 @@ class Query:
 
     text: str
     doc_id: str | None = None  # a document named in the question (or carried over from the conversation)
-    unit: str | None = None  # an article or item named with a number
+    unit: str | None = None  # an article or item named with a number (None when the number is malformed)
+    reference: str | None = None  # that reference as typed (第120条, 第九九九条, （十三）)
     expansions: list[str] = field(default_factory=list)  # the law's terms for colloquial words
     about_notice: bool = False  # the question is about the municipal notice
 
@@ -87,18 +88,23 @@ class QueryAnalyzer:
         """Read a question; ``context_doc`` is the document named earlier in the conversation."""
         named = self.named_document(text)
         doc_id = named or context_doc
-        unit = None
+        unit = reference = None
         article = _ARTICLE_REF.search(text)
         item = _ITEM_REF.search(text)
         about_notice = named == NOTICE_ID or (named is None and bool(_NOTICE_HINT.search(text)))
         if doc_id is None and item and (about_notice or item.group(1)):
             doc_id = NOTICE_ID  # only the notice is cited by item: 通知第十三项, （十三）
         if doc_id == NOTICE_ID and item:
-            unit = _label(item.group(1) or item.group(2), notice=True)
-        elif doc_id and article:
-            unit = _label(article.group(1), notice=False)
+            unit, reference = _label(item.group(1) or item.group(2), notice=True), item.group(0)
+        elif article:
+            unit, reference = _label(article.group(1), notice=False), article.group(0)
         return Query(
-            text=text, doc_id=doc_id, unit=unit, expansions=self.expansions(text), about_notice=about_notice
+            text=text,
+            doc_id=doc_id,
+            unit=unit,
+            reference=reference,
+            expansions=self.expansions(text),
+            about_notice=about_notice,
         )
 
 

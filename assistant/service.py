@@ -90,8 +90,12 @@ class Assistant:
         levels: Collection[str] | None = None,
         context_doc: str | None = None,
     ) -> list[Hit]:
-        """The k best provisions for a question (see HybridSearch.search)."""
+        """The k best provisions for a question (see HybridSearch.search); NotFoundError when it names an
+        article or item that its document does not have (never another one in its place)."""
         question = validate_question(query)
+        missing = self.missing_reference(question, context_doc)
+        if missing:
+            raise NotFoundError(missing)
         return self.searcher.search(
             question, k, mode, doc_ids=doc_ids, levels=levels, context_doc=context_doc
         )
@@ -99,12 +103,20 @@ class Assistant:
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
         """A cited answer; ``context_doc`` is the document named earlier in the conversation."""
         text = validate_question(question)
+        missing = self.missing_reference(text, context_doc)
+        if missing:
+            return Answer(missing, "lookup", False)
+        intent = classify(text)
+        query = self.analyzer.analyze(text, context_doc)
+        if intent == "lookup" and query.reference and not query.doc_id:
+            reference = "".join(query.reference.split())
+            return Answer(f"请说明是哪部法规的{reference}，例如“安全生产法{reference}”。", intent, False)
         duty = self.duty_matrix.answer(text)  # "市能源局负责哪些工作？" is answered from the duty matrix
         if duty is not None:
             return duty
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
         supported = is_supported(hits, self.index.meta["embedder"])
-        return compose(text, classify(text), hits, supported)
+        return compose(text, intent, hits, supported)
 
     def duties(self, body: str | None = None) -> list[BodyDuties]:
         """The notice's duty matrix, or one body's row (能源局 resolves); ValueError lists close names."""
@@ -153,19 +165,36 @@ class Assistant:
         return provision_view(*self.lookup(doc_id, unit))
 
     def lookup(self, doc_id: str, unit: str) -> tuple[Provision, DocumentInfo]:
-        """A provision and its document, the unit written as 第二十一条, 21 or （十三）."""
+        """A provision and its document, the unit written as 第二十一条, 21 or （十三）; NotFoundError (with the
+        document's range) for a unit it does not have or a malformed number, never a neighbour."""
         document = self.index.documents.get(doc_id)
         if document is None:
-            raise NotFoundError(
-                f"没有找到文档“{doc_id}”，可用 `python -m assistant corpus list` 查看已收录的文档"
-            )
-        label = canonical_unit(unit, document.kind)
-        provision = self.index.provision(doc_id, label)
+            raise NotFoundError(f"没有找到文档“{doc_id}”，可在“法规库”里查看已收录的文档。")
+        provision = self.index.provision(doc_id, canonical_unit(unit, document.kind))
         if provision is None:
-            last = max(
-                (p for p in self.index.provisions.values() if p.doc_id == doc_id), key=lambda p: p.number
-            )
-            raise NotFoundError(
-                f"《{document.title}》中没有“{unit}”（共 {last.number} 条/项，最后一条是{last.unit}）"
-            )
+            raise NotFoundError(self._no_such_unit(document, unit))
         return provision, document
+
+    def missing_reference(self, question: str, context_doc: str | None = None) -> str | None:
+        """The message for a question that names an article or item its document does not have (安全生产法
+        第120条, 第九九九条), None when it names none or one that exists."""
+        query = self.analyzer.analyze(question, context_doc)
+        document = self.index.documents.get(query.doc_id or "")
+        if document is None or query.reference is None:
+            return None
+        if query.unit and self.index.provision(document.id, query.unit) is not None:
+            return None
+        return self._no_such_unit(document, query.reference)
+
+    def _no_such_unit(self, document: DocumentInfo, asked: str) -> str:
+        """《中华人民共和国安全生产法》共119条（第一条至第一百一十九条），没有“第120条”。"""
+        units = [p for p in self.index.provisions.values() if p.doc_id == document.id]
+        numbered = sorted((p for p in units if p.number), key=lambda p: p.number)
+        noun = "项" if document.kind == "notice" else "条"
+        extent = (
+            f"共{len(numbered)}{noun}（{numbered[0].unit}至{numbered[-1].unit}）"
+            if numbered
+            else "没有编号条款"
+        )
+        asked = "".join(asked.split())
+        return f"《{document.title}》{extent}，没有“{asked}”。请核对条号后再查。"

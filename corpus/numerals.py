@@ -29,12 +29,15 @@ CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
 
 
 def cn_to_int(text: str) -> int:
-    """Parse a Chinese numeral (or Arabic digits) below ten thousand; raise ValueError otherwise."""
+    """Parse a numeral below ten thousand: Arabic digits, a well-formed Chinese numeral (一百零五, 十一,
+    两千) or Chinese digits read in place (一二〇 → 120); raise ValueError for anything else (九十九十, 百五)."""
     text = text.strip()
     if text.isdigit():
         return int(text)
     if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
+    if len(text) > 1 and not any(ch in _UNITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))  # digits in place: 二〇二五, 九九九
     total, digit = 0, None
     for ch in text:
         if ch in _DIGITS:
@@ -42,7 +45,11 @@ def cn_to_int(text: str) -> int:
         else:
             total += (1 if digit is None else digit) * _UNITS[ch]
             digit = None
-    return total + (digit or 0)
+    value = total + (digit or 0)
+    written = text.replace("两", "二").replace("〇", "零")
+    if not 0 < value < 10000 or written not in (int_to_cn(value), "一" + int_to_cn(value)):
+        raise ValueError(f"not a well-formed Chinese numeral: {text!r}")
+    return value
 
 
 def int_to_cn(number: int) -> str:

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import (
-    NEAREST_HEADER,
-    NO_BASIS,
-    NUMBER,
-    QUOTE_LIMIT,
-    compose,
-    duty_subject,
-    rank_segments,
-    segments,
-)
+from assistant.answer import NEAREST_HEADER, NO_BASIS, QUOTE_LIMIT, compose, duty_subject
 from assistant.hits import Hit
+from assistant.segments import NUMBER, rank_segments, segments
 from corpus.manifest import load_manifest
 from corpus.model import Provision
 from indexers.parse import read_provisions

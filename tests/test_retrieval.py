@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.service import Assistant, QuestionError
+from assistant.service import Assistant, NotFoundError, QuestionError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = {
@@ -97,6 +97,41 @@ def test_rules_of_another_province_weigh_less_than_national_law(assistant: Assis
     assert hits[0].doc_id != "beijing-work-safety-regulation-2022"
 
 
+@pytest.mark.parametrize(
+    ("question", "extent"),
+    [
+        ("安全生产法第120条", "《中华人民共和国安全生产法》共119条（第一条至第一百一十九条），没有“第120条”"),
+        ("消防法第一百条是怎么规定的", "《中华人民共和国消防法》共74条"),
+        ("安全生产法第九九九条", "没有“第九九九条”"),
+        ("安全生产法第十十条", "没有“第十十条”"),
+        ("通知第二十五项", "共21项（（一）至（二十一））"),
+    ],
+)
+def test_an_article_the_document_lacks_is_never_replaced_by_another(
+    assistant: Assistant, question: str, extent: str
+):
+    answer = assistant.ask(question)
+    assert extent in answer.answer
+    assert not answer.supported and not answer.citations
+    with pytest.raises(NotFoundError) as error:
+        assistant.search(question)
+    assert extent in str(error.value)
+
+
+@pytest.mark.parametrize("unit", ["第九九九条", "999", "第十十条", "0", "（十三）"])
+def test_show_names_the_range_for_a_unit_the_document_lacks(assistant: Assistant, unit: str):
+    with pytest.raises(NotFoundError) as error:
+        assistant.lookup("work-safety-law-2021", unit)
+    assert "共119条（第一条至第一百一十九条）" in str(error.value)
+    assert assistant.lookup("work-safety-law-2021", "第一百一十九条")[0].unit == "第一百一十九条"
+
+
+def test_a_bare_article_number_without_a_document_asks_which_one(assistant: Assistant):
+    answer = assistant.ask("第九九九条是怎么规定的？")
+    assert answer.answer.startswith("请说明是哪部法规的第九九九条")
+    assert not answer.citations
+
+
 def test_langchain_retriever_returns_documents_with_citations(assistant: Assistant):
     documents = assistant.retriever(k=3).invoke("安全生产法第二十一条")
     assert len(documents) == 3
@@ -145,7 +180,7 @@ def test_cli_ask_json_contract(data_dir: Path):
 
 
 def test_cli_search_batch_prints_one_object_per_line_in_order(data_dir: Path, tmp_path: Path):
-    questions = ["安全生产法第二十一条", "", "动火作业要注意什么", "消防法第二十八条"]
+    questions = ["安全生产法第二十一条", "", "动火作业要注意什么", "消防法第二十八条", "消防法第100条"]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
     result = run_cli(data_dir, "search", "--batch", str(batch), "--k", "3", "--json")
@@ -157,6 +192,7 @@ def test_cli_search_batch_prints_one_object_per_line_in_order(data_dir: Path, tm
     assert lines[1]["hits"] == [] and "空" in lines[1]["error"]
     assert len(lines[2]["hits"]) == 3
     assert lines[3]["hits"][0]["citation"] == "《中华人民共和国消防法》第二十八条"
+    assert lines[4]["hits"] == [] and "共74条" in lines[4]["error"]
 
 
 def test_cli_search_text_and_bad_input(data_dir: Path):
