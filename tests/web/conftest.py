@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from servers import free_port, running
 from webserver import DOCUMENTS, REPO_ROOT, WebServer
 
@@ -18,6 +18,9 @@ from corpus.manifest import load_manifest
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 START_TIMEOUT_S = 300
+# How long a step or an expectation waits: answers take seconds when the machine is busy.
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,7 +91,7 @@ def device(request: pytest.FixtureRequest) -> str:
 @pytest.fixture()
 def page(browser: Browser, device: str) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN", **DEVICES[device])
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -98,7 +101,7 @@ def page(browser: Browser, device: str) -> Iterator[Page]:
 def english_phone(browser: Browser) -> Iterator[Page]:
     """A phone whose browser is set to English."""
     context = browser.new_context(locale="en-US", **DEVICES["phone"])
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
     yield context.new_page()
     context.close()
 

@@ -148,7 +148,7 @@ def test_docs_work_offline(browser: Browser, web_server: WebServer):
     context.route("**/*", local_only)
     page = context.new_page()
     page.goto(web_server.url + "/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("安全生产知识助手 API", timeout=20_000)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("安全生产知识助手 API")
     expect(page.locator(".opblock-summary-path").filter(has_text="/api/ask")).to_be_visible()
     context.close()
     assert elsewhere == []

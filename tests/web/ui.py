@@ -62,16 +62,30 @@ def assert_on_screen(page: Page, element: Locator) -> None:
 
 
 def assert_tap_targets(page: Page) -> None:
-    """On a phone layout, every visible interactive element is at least 44×44 px."""
+    """On a phone layout, every visible interactive element offers at least 44×44 px to tap: its box as far
+    as the boxes around it do not cut it off (elements cut to a pixel are visually hidden: skipped)."""
     if page.evaluate("window.innerWidth") > PHONE_MAX_WIDTH:
         return
     small = page.evaluate(
-        """([selector, least]) => [...document.querySelectorAll(selector)]
-          .filter(e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}))
-          .map(e => [e.getBoundingClientRect(), e])
-          .filter(([r]) => r.width > 0 && (r.width < least || r.height < least))
-          .map(([r, e]) => `${e.tagName} ${e.id || e.className} “${(e.getAttribute("aria-label") ||
-                e.innerText || e.title || "").trim().slice(0, 20)}” ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        """([selector, least]) => {
+          const tappable = (e) => {
+            let {left, top, right, bottom} = e.getBoundingClientRect();
+            for (let a = e.parentElement; a; a = a.parentElement) {
+              const style = getComputedStyle(a);
+              if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+              const r = a.getBoundingClientRect();
+              left = Math.max(left, r.left); top = Math.max(top, r.top);
+              right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
+            }
+            return [right - left, bottom - top];
+          };
+          return [...document.querySelectorAll(selector)]
+            .filter(e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+            .map(e => [tappable(e), e])
+            .filter(([[w, h]]) => w > 1 && h > 1 && (w < least - 0.5 || h < least - 0.5))
+            .map(([[w, h], e]) => `${e.tagName} ${e.id || e.className} “${(e.getAttribute("aria-label") ||
+                  e.innerText || e.title || "").trim().slice(0, 20)}” ${Math.round(w)}×${Math.round(h)}`);
+        }""",
         [INTERACTIVE, TAP_TARGET_PX],
     )
     assert not small, small
