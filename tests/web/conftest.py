@@ -108,13 +108,14 @@ def english_phone(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture()
 def screenshot(device: str) -> Callable[[Page, str], Path]:
-    """Saves a full-page screenshot as a test artefact, artifacts/screenshots/<name>-<device>.png."""
+    """Saves a screenshot as a test artefact, artifacts/screenshots/<name>-<device>.png: the full page, or
+    what the screen shows now (``full_page=False``)."""
 
-    def save(page: Page, name: str) -> Path:
+    def save(page: Page, name: str, full_page: bool = True) -> Path:
         page.wait_for_function("() => !document.querySelector('gradio-app .pending')")  # no faded output
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{device}.png"
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=full_page)
         return path
 
     return save

@@ -18,6 +18,9 @@ from ui import (
 )
 from webserver import WebServer
 
+from assistant.answer import Answer, Citation
+from assistant.web.render import answer_html, conversation_html
+
 DUTY_QUESTION = "生产经营单位的主要负责人有哪些职责？"
 PURPOSE_QUESTION = "安全生产法的立法目的是什么？"
 REPORT_QUESTION = "发生生产安全事故后多长时间内要上报？"
@@ -95,6 +98,34 @@ def test_the_second_answer_comes_into_view(page: Page, web_server: WebServer):
              && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).length"""
     )
     assert scrolling == 0  # no box that scrolls inside the scrolling page
+
+
+@pytest.mark.parametrize("device", ["phone"])
+def test_a_verdict_is_the_first_thing_read(page: Page, web_server: WebServer, screenshot):
+    """A composed yes/no answer (its wording is not what is tested) shown in the app's own chat log."""
+    _, view = web_server.get("/api/provisions/work-safety-law-2021/28")
+    rule = "未经安全生产教育和培训合格的从业人员，不得上岗作业。"
+    assert isinstance(view, dict) and rule in view["text"]
+    answer = Answer(
+        f"不合法。{rule}[1]\n依据：\n{view['citation']}：{rule}[1]",
+        "other",
+        True,
+        [Citation("work-safety-law-2021", "第二十八条", view["citation"], rule)],
+        verdict="no",
+    )
+    log = conversation_html([("没培训就让我上岗，合法吗？", answer_html(answer, [view], "t1"))], "")
+    open_app(page, web_server)
+    page.evaluate("log => { document.querySelector('#chat .chat-log').outerHTML = log; }", log)
+    lines = page.locator("#chat .answer > p")
+    expect(lines.first).to_have_class("verdict")
+    expect(lines.first).to_contain_text("不合法。")
+    style = "e => [parseFloat(getComputedStyle(e).fontSize), Number(getComputedStyle(e).fontWeight)]"
+    (first_size, first_weight), (next_size, _) = lines.nth(0).evaluate(style), lines.nth(1).evaluate(style)
+    assert first_size > next_size and first_weight >= 700
+    assert_on_screen(page, lines.first)
+    screenshot(page, "verdict", full_page=False)
+    lines.first.locator("a.cite").click()
+    expect(page.locator("#t1-s1 .provision")).to_be_visible()
 
 
 @pytest.mark.parametrize("device", ["phone"])
@@ -236,6 +267,7 @@ def test_provision_address_opens_it_directly(page: Page, web_server: WebServer, 
     expect(page.locator("#chapter input")).to_have_value("第二章 生产经营单位的安全生产保障")
     expect(card.locator(".paragraph")).to_have_text(ARTICLE_21_LEAD)
     assert_on_screen(page, card.locator(".paragraph"))  # the provision on the first screen
+    screenshot(page, "provision-address-first-screen", full_page=False)
     screenshot(page, "provision-address")
     assert_tap_targets(page)
 
