@@ -9,7 +9,14 @@ import pytest
 from docx import Document as read_docx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from ui import assert_no_horizontal_scrolling, assert_tap_targets, download, enter, open_tab
+from ui import (
+    assert_no_horizontal_scrolling,
+    assert_one_line_each,
+    assert_tap_targets,
+    download,
+    enter,
+    open_tab,
+)
 from webserver import WebServer
 
 
@@ -39,6 +46,7 @@ def test_a_paper_is_previewed_and_downloads(page: Page, web_server: WebServer, s
     assert any(line.startswith("1. 答案：") for line in key)
     assert_no_horizontal_scrolling(page)
     assert_tap_targets(page)
+    assert_one_line_each(page, "quiz-xlsx", "quiz-docx", "quiz-key", "quiz-json")
 
 
 @pytest.mark.parametrize("device", ["phone"])

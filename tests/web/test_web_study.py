@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from ui import (
     assert_no_horizontal_scrolling,
+    assert_one_line_each,
     assert_plain_chinese,
     assert_tap_targets,
     download,
@@ -37,6 +38,7 @@ def test_a_handout_is_shown_and_downloads_as_word(page: Page, web_server: WebSer
     assert_no_horizontal_scrolling(page)
     assert_tap_targets(page)
     assert_plain_chinese(page)
+    assert_one_line_each(page, "study-docx", "study-md")
 
 
 @pytest.mark.parametrize("device", ["phone"])

@@ -91,6 +91,18 @@ def assert_tap_targets(page: Page) -> None:
     assert not small, small
 
 
+def assert_one_line_each(page: Page, *buttons: str) -> None:
+    """The buttons with these ids each show their label on one line, all of one height."""
+    shapes = page.evaluate(
+        """(ids) => ids.map(id => document.getElementById(id)).map(b => {
+             const text = document.createRange(); text.selectNodeContents(b);
+             const lines = new Set([...text.getClientRects()].map(r => Math.round(r.top))).size;
+             return [lines, Math.round(b.getBoundingClientRect().height)]; })""",
+        list(buttons),
+    )
+    assert {lines for lines, _ in shapes} == {1} and len({height for _, height in shapes}) == 1, shapes
+
+
 def assert_plain_chinese(page: Page) -> None:
     """The page's visible text has no command, file suffix, data format or English widget name."""
     text = page.locator("body").inner_text()
