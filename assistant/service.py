@@ -21,12 +21,14 @@ from assistant.query import QueryAnalyzer
 from assistant.quiz import TYPES, QuizBank, QuizResult, Selection, select_provisions
 from assistant.retrieval import HybridSearch
 from assistant.retriever import ProvisionRetriever
+from assistant.scope import OUT_OF_SCOPE, ScopeJudge
 from assistant.settings import Settings
 from assistant.support import is_supported
 from assistant.targets import Target, extract_targets
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
+from indexers.concepts import ConceptDictionary
 from indexers.reader import IndexReader
 
 MAX_QUESTION_CHARS = 2000
@@ -68,6 +70,14 @@ class Assistant:
     @cached_property
     def analyzer(self) -> QueryAnalyzer:
         return QueryAnalyzer.load()
+
+    @cached_property
+    def concepts(self) -> ConceptDictionary:
+        return ConceptDictionary.load()
+
+    @cached_property
+    def scope(self) -> ScopeJudge:
+        return ScopeJudge(self.concepts)
 
     @cached_property
     def searcher(self) -> HybridSearch:
@@ -114,9 +124,14 @@ class Assistant:
         duty = self.duty_matrix.answer(text)  # "市能源局负责哪些工作？" is answered from the duty matrix
         if duty is not None:
             return duty
+        found = self.concepts.in_question(text)
+        named = self.analyzer.named_document(text) is not None
+        if not self.scope.judge(query, named, found).in_scope:
+            return Answer(OUT_OF_SCOPE, intent, False)
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
         supported = is_supported(hits, self.index.meta["embedder"])
-        return compose(text, intent, hits, supported)
+        focus = " ".join([text, *self.concepts.law_terms(found)])
+        return compose(text, intent, hits, supported, focus)
 
     def duties(self, body: str | None = None) -> list[BodyDuties]:
         """The notice's duty matrix, or one body's row (能源局 resolves); ValueError lists close names."""
