@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from assistant.bodies import by_remit, resolve_name
 from assistant.duties import DIVIDED_ROLE, GENERAL_ROLE, PENDING, Duty, DutyMatrix
@@ -76,6 +77,24 @@ class LedgerRow:
         days = [d for t in self.deadlines if (d := deadline_date(t.value, self.year or 0)) is not None]
         return min(days) if days and self.year else None
 
+    def to_dict(self) -> dict[str, Any]:
+        deadline = self.deadline
+        return {
+            "body": self.body,
+            "unit": self.item.unit,
+            "title": self.item.title,
+            "task": self.task.text,
+            "role": self.role,
+            "deadline": deadline.isoformat() if deadline else None,
+            "deadline_text": "、".join(t.value for t in self.deadlines),
+            "frequency": "、".join(t.value for t in self.frequencies),
+            "quantities": [{"value": t.value, "object": t.object} for t in self.quantities],
+            "citation": self.item.citation,
+            "note": self.note,
+            "collective": self.collective,
+            "pending": self.pending,
+        }
+
     def cells(self, number: int) -> list[object]:
         return [
             number,
@@ -111,7 +130,8 @@ class Ledger:
 
     def for_body(self, name: str) -> Ledger:
         """The rows of one body (a short or partial name resolves); UnknownBodyError in Chinese."""
-        body = resolve_name(name, [b for b in self.bodies if b != PENDING], "台账中")
+        names = [b for b in self.bodies if b != PENDING]
+        body = resolve_name(name, [*names, *(b for b, _ in self.unassigned if b not in names)], "台账中")
         rows = [row for row in self.rows if row.body == body]
         unassigned = [(b, item) for b, item in self.unassigned if b == body]
         return Ledger(rows, self.doc_title, self.members, unassigned)
@@ -138,7 +158,7 @@ class Ledger:
                 "通知写明“分工负责”的事项，按任务所属职责（水库→水利，电梯→市场监管，公路→交通运输等）"
                 f"分到单位；没有写明所属职责的任务列为“{PENDING}”，请会商确定。",
             ],
-            ["总括规定", f"通知（一）规定的单位对各项工作{GENERAL_ROLE}，逐项列出。"],
+            ["总括规定", "通知（一）规定“以下均需……负责”的单位，对通知的每项任务各列一行。"],
             ["完成时限", "按通知原文换算为日期：未写年份的按通知所部署的年度计算；未写时限的留空。"],
             ["填写", "进度、完成情况、佐证材料三列由责任单位填写。"],
         ]
@@ -251,3 +271,19 @@ def _collective_rows(
 
 def _general(duty: Duty) -> str:
     return f"；通知（一）：{GENERAL_ROLE}" if duty.general else ""
+
+
+def format_ledger(ledger: Ledger) -> str:
+    """Plain text for the CLI: each body, then its tasks with item, deadline and note."""
+    if not ledger.rows:
+        return "台账中没有任务。"
+    blocks: list[str] = []
+    for body in ledger.bodies:
+        rows = [row for row in ledger.rows if row.body == body]
+        lines = [f"【{body}】{len(rows)}项任务"]
+        for row in rows:
+            due = f"（完成时限：{row.deadline.isoformat()}）" if row.deadline else ""
+            lines.append(f"  {row.item.unit} {row.task.text}{due}")
+            lines.append(f"      {row.note}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

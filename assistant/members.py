@@ -24,6 +24,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 from assistant.bodies import group_key, is_collective, normalize_name
 from assistant.remit import split_words
@@ -113,5 +114,5 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
             return [["" if v is None else str(v) for v in row] for row in rows]
         finally:
             workbook.close()
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
         raise MembersError(f"成员单位名单“{path.name}”不是有效的 Excel 文件。") from exc
