@@ -105,7 +105,9 @@ def obligated(sentence: str) -> str:
     if not found:
         return ""
     who = sentence[: found.start()].strip()
-    who = re.sub(r"(?<=..)对.*$", "", who)  # 煤矿企业主要负责人对本企业安全生产工作负有…: the party, not its object
+    who = re.sub(
+        r"(?<=..)对.*$", "", who
+    )  # 煤矿企业主要负责人对本企业安全生产工作负有…: the party, not its object
     if (
         not who
         or len(who) > SUBJECT_LIMIT

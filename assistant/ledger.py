@@ -27,7 +27,7 @@ from typing import Any
 
 from assistant.bodies import by_remit, resolve_name
 from assistant.duties import DIVIDED_ROLE, GENERAL_ROLE, PENDING, Duty, DutyMatrix
-from assistant.exports import Table
+from assistant.exports import Block, Document, Heading, NumberedList, Paragraph, Table
 from assistant.members import Members
 from assistant.notice_items import NoticeItem, Task
 from assistant.targets import Target, deadline_date
@@ -287,3 +287,19 @@ def format_ledger(ledger: Ledger) -> str:
             lines.append(f"      {row.note}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def ledger_document(ledger: Ledger) -> Document:
+    """The ledger as a document for a preview: each body, its tasks with item, deadline and how assigned."""
+    blocks: list[Block] = []
+    for body in ledger.bodies:
+        rows = [row for row in ledger.rows if row.body == body]
+        blocks.append(Heading(f"{body}（{len(rows)}项任务）", level=3))
+        lines = []
+        for row in rows:
+            due = f"（完成时限：{row.deadline.isoformat()}）" if row.deadline else ""
+            lines.append(f"{row.item.unit} {row.task.text}{due}——{row.note}")
+        blocks.append(NumberedList(lines))
+    for body, item in ledger.unassigned:
+        blocks.append(Paragraph(f"{body}：{item.unit}分工负责，但其中没有写明属于本单位职责的任务，请核对。"))
+    return Document("", blocks or [Paragraph("台账中没有任务。")])

@@ -6,7 +6,7 @@ Usage::
     python -m assistant duties --out duties.xlsx          # or duties.md, duties.docx
     python -m assistant duties --ledger --members 成员单位.csv --out 台账.xlsx
     python -m assistant targets --out targets.xlsx
-    python -m assistant study "重大事故隐患" --out handout.docx
+    python -m assistant study "重大事故隐患" --out handout.docx     # or handout.md, 提纲.pptx
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def add_study_commands(commands: Any) -> None:
     study = commands.add_parser("study", help="生成专题学习材料（通知要求、法规依据、罚则、要点）")
     study.add_argument("topic", help="主题，如：重大事故隐患、应急预案、电动自行车、矿山")
     study.add_argument("--json", action="store_true")
-    study.add_argument("--out", type=Path, help="导出到文件：.docx 或 .md")
+    study.add_argument("--out", type=Path, help="导出到文件：.docx、.md，或学习提纲 .pptx")
     study.set_defaults(handler=cmd_study)
 
 

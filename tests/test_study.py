@@ -245,6 +245,36 @@ def test_the_duties_command(data_dir: Path, tmp_path: Path):
     assert unknown.returncode == 1 and "相近的单位有" in unknown.stderr and "Traceback" not in unknown.stderr
 
 
+def test_the_ledger_command(data_dir: Path, tmp_path: Path):
+    out = tmp_path / "台账.xlsx"
+    exported = run_cli(data_dir, "duties", "--ledger", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert re.search(r"已导出到 .*台账\.xlsx（\d+项任务）", exported.stdout)
+    sheet = load_workbook(out)["工作台账"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("序号", "责任单位", "事项", "工作", "具体任务", "分工方式", "完成时限")
+    survey = next(row for row in rows if row[1] == "市能源局" and "隐蔽致灾因素普查" in row[4])
+    assert survey[6].date().isoformat() == "2025-06-30" and survey[2] == "（十五）"
+    assert all(sheet.column_dimensions[cell.column_letter].width for cell in sheet[1])
+
+    members = tmp_path / "成员单位.csv"
+    members.write_text("集体单位,成员单位,职责领域\n市安委会成员单位,市公安局,道路交通\n", encoding="utf-8")
+    police = run_cli(data_dir, "duties", "--members", str(members), "--body", "公安局", "--json")
+    assert police.returncode == 0, police.stderr
+    data = json.loads(police.stdout)
+    assert data and {row["body"] for row in data} == {"市公安局"}
+    assert {"unit", "task", "deadline", "note", "citation"} <= set(data[0])
+
+    wrong = tmp_path / "名单.csv"
+    wrong.write_text("单位,成员\n", encoding="utf-8")
+    refused = run_cli(data_dir, "duties", "--ledger", "--members", str(wrong))
+    assert (
+        refused.returncode == 1 and "第一行应为表头" in refused.stderr and "Traceback" not in refused.stderr
+    )
+    suffix = run_cli(data_dir, "duties", "--ledger", "--out", str(tmp_path / "台账.docx"))
+    assert suffix.returncode == 1 and "不支持的输出格式" in suffix.stderr
+
+
 def test_the_targets_and_study_commands(data_dir: Path, tmp_path: Path):
     out = tmp_path / "targets.xlsx"
     exported = run_cli(data_dir, "targets", "--out", str(out))
@@ -260,5 +290,8 @@ def test_the_targets_and_study_commands(data_dir: Path, tmp_path: Path):
     study = run_cli(data_dir, "study", "重大事故隐患", "--out", str(handout))
     assert study.returncode == 0, study.stderr
     assert "一、学习要点" in [p.text for p in read_docx(str(handout)).paragraphs]
+    slides = tmp_path / "提纲.pptx"
+    assert run_cli(data_dir, "study", "重大事故隐患", "--out", str(slides)).returncode == 0
+    assert len(read_pptx(str(slides)).slides) > 2
     refused = run_cli(data_dir, "study", "重大事故隐患", "--out", str(tmp_path / "handout.pdf"))
     assert refused.returncode == 1 and "不支持的输出格式" in refused.stderr
