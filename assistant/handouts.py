@@ -208,18 +208,31 @@ def _law_provisions(
     matcher: TopicMatcher, search: SearchFn, jurisdiction: Collection[str]
 ) -> tuple[dict[str, list[Hit]], list[Hit]]:
     """Provisions of laws, regulations and rules on the topic (local ones of the users' own province and
-    city only): the basis by section, and the penalties; each the fullest mention first, then by law order."""
-    seen: dict[str, tuple[int, int, Hit]] = {}
-    for query in (matcher.topic, f"{matcher.topic} 法律责任 罚款"):
+    city only): the basis by section, and the penalties; chosen by search rank, shown in law order."""
+    rank: list[dict[str, int]] = [{}, {}]  # provision id → position in the topic search, the penalty search
+    found: dict[str, Hit] = {}
+    for number, query in enumerate((matcher.topic, f"{matcher.topic} 法律责任 罚款")):
         for position, hit in enumerate(search(query, k=SEARCH_DEPTH, levels=LAW_LEVELS)):
-            text = hit.provision.text
-            if hit.provision.id in seen or is_foreign_local(hit.document, jurisdiction):
-                continue
-            if any(matcher.matches(text[s.start : s.end]) for s in sentences(hit.provision)):
-                seen[hit.provision.id] = (-matcher.count(text), position, hit)
-    ranked = [hit for *_, hit in sorted(seen.values(), key=lambda s: s[:2])]
-    penalties = _capped([hit for hit in ranked if _is_penalty(matcher, hit)], MAX_PENALTIES)
-    basis = [hit for hit in ranked if hit not in penalties and not _is_penalty(matcher, hit)]
+            if hit.provision.id not in found:
+                text = hit.provision.text
+                if is_foreign_local(hit.document, jurisdiction) or not any(
+                    matcher.matches(text[s.start : s.end]) for s in sentences(hit.provision)
+                ):
+                    continue
+                found[hit.provision.id] = hit
+            rank[number].setdefault(hit.provision.id, position)
+
+    def ranked(first: int) -> list[Hit]:
+        """By the position in one search; those it did not find after, by the other."""
+
+        def position(hit: Hit) -> int:
+            own = rank[first].get(hit.provision.id)
+            return own if own is not None else SEARCH_DEPTH + rank[1 - first].get(hit.provision.id, 0)
+
+        return sorted(found.values(), key=position)
+
+    penalties = _capped([hit for hit in ranked(1) if _is_penalty(matcher, hit)], MAX_PENALTIES)
+    basis = [hit for hit in ranked(0) if not _is_penalty(matcher, hit)]
     groups = {
         title: _capped([hit for hit in basis if hit.document.level in levels], MAX_PER_GROUP)
         for title, levels in LAW_GROUPS.items()
@@ -341,10 +354,12 @@ def _penalty_point(matcher: TopicMatcher, hit: Hit, marks: CitationMarks) -> str
     parts = pieces(hit.provision)
     for piece in parts:
         if piece.item and matcher.matches(text[piece.start : piece.end]):
+            violation = item_text(text[piece.start : piece.end])
+            if "罚款" in violation:  # the 项 names its own fine: 未对职工进行安全教育…的，处4万元以下的罚款
+                return f"{violation}{_mark(hit, piece.start, piece.end, marks)}"
             lead = next(p for p in parts if p.paragraph == piece.paragraph and not p.item)
             start, end, more = penalty_clause(text[lead.start : lead.end])
             clause = f"{text[lead.start + start : lead.start + end]}{CUT if more else ''}"
-            violation = item_text(text[piece.start : piece.end])
             return f"{violation}：{clause}{_mark(hit, lead.start, piece.end, marks)}"
     found = [s for s in sentences(hit.provision) if matcher.matches(text[s.start : s.end])]
     punished = [s for s in found if is_penalty(text[s.start : s.end])]
