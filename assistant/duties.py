@@ -180,8 +180,17 @@ class DutyMatrix:
         return [self.rows[self.resolve(body)]]
 
     def resolve(self, name: str) -> str:
-        """The canonical name of a body given by a short or partial name; UnknownBodyError otherwise."""
-        return resolve_name(name, self.bodies, "通知中")
+        """The canonical name of a body given by a short or partial name; UnknownBodyError otherwise (a body
+        the notice does not name may be a member of a collective body: the message says where to look)."""
+        try:
+            return resolve_name(name, self.bodies, "通知中")
+        except UnknownBodyError as unknown:
+            if "相近的单位有" not in str(unknown):
+                raise
+            hint = (
+                "如果它是市安委会成员单位等集体单位的成员，请提供成员单位名单，在工作台账中查看它分到的任务。"
+            )
+            raise UnknownBodyError(f"{unknown}{hint}") from None
 
     def assignment(self, item: NoticeItem, task: Task) -> dict[str, list[str]]:
         """The item's named bodies whose remit the task names, with the words that name it."""
