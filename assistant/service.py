@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, compose
@@ -17,6 +18,8 @@ from assistant.duties import BodyDuties, DutyMatrix, Responsibility
 from assistant.handouts import Handout, bank_questions, build_handout
 from assistant.hits import Hit
 from assistant.intent import classify
+from assistant.ledger import Ledger, build_ledger
+from assistant.members import read_members
 from assistant.query import QueryAnalyzer
 from assistant.quiz import TYPES, QuizBank, QuizResult, Selection, select_provisions
 from assistant.retrieval import HybridSearch
@@ -140,6 +143,13 @@ class Assistant:
     def who_is_responsible(self, keyword: str) -> list[Responsibility]:
         """The notice items whose tasks mention the keyword (隐患排查), with their bodies."""
         return self.duty_matrix.who_is_responsible(keyword)
+
+    def ledger(self, members: Path | None = None) -> Ledger:
+        """The task ledger (台账): a row per body and task; ``members`` is a member list (.csv or .xlsx) that
+        breaks the collective bodies down (MembersError in Chinese when it cannot be used)."""
+        matrix = self.duty_matrix
+        listed = read_members(members, matrix.bodies) if members is not None else None
+        return build_ledger(matrix, self.targets(), listed)
 
     def targets(self) -> list[Target]:
         """Every deadline, frequency and quantified target of the notice, with its item."""
