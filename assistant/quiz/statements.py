@@ -62,9 +62,11 @@ def statement_items(source: Source, rng: random.Random) -> list[QuizItem]:
         trues = rng.sample(others, SINGLE_OPTIONS - 1)
         items.append(_item(source, rng, SINGLE, trues, keyed_false[:1], right=False))
     true_count = rng.randint(2, 3)
-    if len(others) >= true_count - 1 and len(falsehoods) >= 4 - true_count:
-        trues = [keyed, *rng.sample(others, true_count - 1)]
-        items.append(_item(source, rng, MULTI, trues, falsehoods[: 4 - true_count], right=True))
+    falses = falsehoods[: 4 - true_count]
+    rest = [s for s in others if s not in {f.statement for f in falses}]  # never a statement and its change
+    if len(rest) >= true_count - 1 and len(falses) == 4 - true_count:
+        trues = [keyed, *rng.sample(rest, true_count - 1)]
+        items.append(_item(source, rng, MULTI, trues, falses, right=True))
     return items
 
 
