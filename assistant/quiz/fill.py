@@ -28,6 +28,8 @@ def fill_items(source: Source, rng: random.Random) -> list[QuizItem]:
         for slot in pools.finder.slots(body):
             if slot.kind not in (*NUMBER_KINDS, "术语") or body.count(slot.text) != 1:
                 continue
+            if slot.start < segment.blank_from:
+                continue
             stem_body = blanked(body, slot)
             if slot.kind == "术语" and shares_words(slot.text, stem_body):
                 continue

@@ -37,11 +37,14 @@ def _eligible(enum: Enumeration) -> list[int]:
 
 
 def _outsiders(source: Source, enum: Enumeration, chosen: list[int], rng: random.Random, k: int) -> list[str]:
+    """k options outside the list, none that a provision of the corpus lists beside the chosen members."""
     units = tuple(dict.fromkeys(enum.units[i] for i in chosen))
     text = "\n".join(source.pools.text_of(source.provision.doc_id, unit) for unit in units)
     if enum.category == "责任单位":
         return source.pools.pick_bodies(source.provision, rng, k)
-    return source.pools.pick_siblings(enum, text, rng, k)
+    members = [enum.items[i] for i in chosen]
+    found = source.pools.pick_siblings(enum, text, rng, 2 * k + 2)
+    return [d for d in found if not source.pools.listed_together(d, members)][:k]
 
 
 def _included(source: Source, enum: Enumeration, rng: random.Random) -> QuizItem | None:
@@ -57,7 +60,7 @@ def _included(source: Source, enum: Enumeration, rng: random.Random) -> QuizItem
         return None
     correct = [enum.items[i] for i in chosen]
     options, letters = lettered(correct, distractors, rng)
-    units = tuple(enum.units[i] for i in chosen)
+    units = tuple(dict.fromkeys(enum.units[i] for i in chosen))
     return source.item(
         type=MULTI,
         stem=f"{source.prefix(rng)}{enum.question}。",
@@ -84,7 +87,7 @@ def _excluded(source: Source, enum: Enumeration, rng: random.Random) -> QuizItem
     question = _negated(enum.question)
     if not question:
         return None
-    units = tuple(enum.units[i] for i in members)
+    units = tuple(dict.fromkeys(enum.units[i] for i in members))
     return source.item(
         type=MULTI,
         stem=f"{source.prefix(rng)}{question}。",

@@ -192,6 +192,20 @@ class Pools:
         ]
         return [provision, *sorted(near, key=lambda p: abs(p.number - provision.number))]
 
+    def listed_together(self, distractor: str, members: list[str]) -> bool:
+        """Whether some provision says the distractor beside half or more of the members (then it may be
+        one of them there)."""
+        flat = core(distractor)
+        for text in self.flat_texts:
+            if flat in text and 2 * sum(core(m) in text for m in members) >= len(members):
+                return True
+        return False
+
+    @property
+    def flat_texts(self) -> list[str]:
+        """Every provision's normalised text."""
+        return self.memo(("flat_texts",), lambda: [normalize(t) for t in self.texts.values()])
+
     def text_of(self, doc_id: str, unit: str) -> str:
         return self.texts.get((doc_id, unit), "")
 

@@ -32,7 +32,7 @@ def single_items(source: Source, rng: random.Random) -> list[QuizItem]:
             continue
         body = segment.body
         for slot in pools.finder.slots(body):
-            if body.count(slot.text) != 1:
+            if body.count(slot.text) != 1 or slot.start < segment.blank_from:
                 continue
             if slot.kind in NUMBER_KINDS:
                 distractors = pools.pick_numbers(slot, body, provision, rng, SINGLE_OPTIONS - 1)

@@ -63,7 +63,8 @@ def statement_items(source: Source, rng: random.Random) -> list[QuizItem]:
         items.append(_item(source, rng, SINGLE, trues, keyed_false[:1], right=False))
     true_count = rng.randint(2, 3)
     falses = falsehoods[: 4 - true_count]
-    rest = [s for s in others if s not in {f.statement for f in falses}]  # never a statement and its change
+    changed = {f.statement.text for f in falses}
+    rest = [s for s in others if s.text not in changed]  # never a statement beside its own change
     if len(rest) >= true_count - 1 and len(falses) == 4 - true_count:
         trues = [keyed, *rng.sample(rest, true_count - 1)]
         items.append(_item(source, rng, MULTI, trues, falses, right=True))

@@ -35,6 +35,7 @@ MAX_SEGMENT = 110
 # A list of violations and what they bring: 生产经营单位有下列行为之一的，责令限期改正，处十万元以下的罚款……：
 _VIOLATIONS = re.compile(r"^(?P<who>[^，。；：]*?)有下列(?:行为|情形)之一的，(?P<then>[^；：]+)")
 SHARED_WORDS = 4  # characters in a row a 填空 answer may not share with its own stem
+BLANK_CONTEXT = 6  # characters of a composed sentence's consequence that come before any blank
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Segment:
     text: str
     lead: str = ""
     quoted: str = ""  # how an explanation quotes a composed sentence (lead-in……项)
+    blank_from: int = 0  # a composed sentence takes blanks only well inside what the violation brings
 
     @property
     def quote(self) -> str:
@@ -92,7 +94,9 @@ def segments(provision: Provision) -> list[Segment]:
                 result.append(Segment(body, lead))
             statement = composed(lead, body)
             if statement and len(statement) <= MAX_SEGMENT and not is_catch_all(body):
-                result.append(Segment(statement, quoted=f"{lead.split('；')[0]}……{body}"))
+                told = f"{lead.split('；')[0]}……{body}"
+                then = statement.index("的，") + 2  # the words around a blank stay the text's own words
+                result.append(Segment(statement, quoted=told, blank_from=then + BLANK_CONTEXT))
     return [s for s in result if len(s.body) >= 8]
 
 
@@ -102,9 +106,9 @@ def composed(lead: str, item: str) -> str:
     "" when the lead-in is not such a list."""
     match = _VIOLATIONS.match(lead)
     item = _ITEM_MARKER.sub("", item.strip()).strip(_TRAILING)
-    if not match or not item or is_catch_all(item.removesuffix("的")):
+    if not match or not item.endswith("的") or "的，" in item or is_catch_all(item.removesuffix("的")):
         return ""
-    return f"{match['who']}{item.removesuffix('的')}的，{match['then'].strip(_TRAILING)}"
+    return f"{match['who']}{item}，{match['then'].strip(_TRAILING)}"
 
 
 def composed_in(source: str, statement: str) -> bool:
