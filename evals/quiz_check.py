@@ -8,7 +8,8 @@ An item passes when its answer is in the cited text and no distractor is true th
 - options that are statements (……的说法，正确的是): the right ones are in the cited text, the wrong ones
   in no provision; ……不包括/不属于…… the other way round;
 - 多选 on a list: every correct option is in the cited text, no distractor is, and no provision of the
-  corpus lists a distractor beside half of the correct options;
+  corpus lists a distractor beside half of the correct options (a notice item's responsible bodies are
+  its own: other items naming them together prove nothing);
 - 判断: a true statement is in the cited text — as written, with its numbers written the other way or 应当
   as 必须, as a member of a list (……包括<项>), or as one violation of a list told with what it brings; a
   false one is in no provision, while the original its explanation quotes is in the cited text;
@@ -78,8 +79,13 @@ def _statement(stem: str) -> str:
 
 
 def _present(text: str, needle: str) -> bool:
+    """Whether the needle is in the text; a number only as a whole number (50% is not in 150%)."""
     needle = _flat(needle)
-    return bool(needle) and needle in text
+    if not needle:
+        return False
+    if not needle[0].isdigit():
+        return needle in text
+    return re.search(rf"(?<![\d.]){re.escape(needle)}", text) is not None
 
 
 def _window(stem: str) -> tuple[str, str]:
@@ -118,6 +124,8 @@ def independent_failure(item: Mapping[str, Any], cited_text: str, corpus_text: s
             return f"干扰项在条文中：{found[0]}"
         if kind == "单选":
             return _slot_failure(stem, text, corpus, correct[0], wrong)
+        if "责任单位" in stem:  # a notice item's bodies: other items naming them together is no answer here
+            return None
         return _listed_elsewhere(correct, wrong, corpus_text)
     if kind == "填空":
         if not _present(text, answer):
@@ -182,7 +190,7 @@ def _judge_failure(item: Mapping[str, Any], text: str, corpus: str) -> str | Non
         return None if _true_in(statement, text) else "判断为正确，但表述不在条文中"
     if item["answer"] != "错误":
         return f"判断题答案应为正确或错误：{item['answer']}"
-    if _true_in(statement, corpus, lists=False):
+    if _true_in(statement, corpus, whole=False):
         return "判断为错误，但表述在某一条文中"
     quoted = re.search(r"规定：“(.*?)”[，。]", item["explanation"])
     original = _flat(quoted.group(1)) if quoted else ""
@@ -192,27 +200,46 @@ def _judge_failure(item: Mapping[str, Any], text: str, corpus: str) -> str | Non
     return None
 
 
-def _true_in(statement: str, text: str, lists: bool = True) -> bool:
-    """Whether the text says the statement: as written (numbers in digits), with 必须 for 应当, as a list
-    member (with ``lists``), or as one violation of a list told with its penalty."""
-    if statement in text or statement.replace("必须", "应当") in text:
+def _true_in(statement: str, text: str, whole: bool = True) -> bool:
+    """Whether the text says the statement: as written (numbers in digits), with 必须 for 应当 and, where the
+    text is one provision (``whole``), as a list member or as one violation of a list told with its
+    penalty (across the corpus these readings would find a list anywhere)."""
+    if any(variant in text for variant in _readings(statement)):
         return True
-    if lists and "包括" in statement:
+    if not whole:
+        return False
+    if "包括" in statement:
         head, member = statement.rsplit("包括", 1)
-        lead = head[-8:].replace("的", "")
-        if member and member in text and any(part in text for part in (head[:8], lead)):
+        if member and member in text and _mostly_in(head.replace("的", ""), text):
             return True
     return _told_violation(statement, text)
+
+
+def _readings(statement: str) -> list[str]:
+    """The statement, and the statement with one of its 必须 read as 应当 (the text's usual word)."""
+    found = [statement]
+    at = statement.find("必须")
+    while at >= 0:
+        found.append(statement[:at] + "应当" + statement[at + 2 :])
+        at = statement.find("必须", at + 1)
+    return found
+
+
+def _mostly_in(words: str, text: str, share: float = 0.6) -> bool:
+    """Whether most of the words' character pairs occur in the text (事故调查组履行职责 in 事故调查组履行下列职责)."""
+    pairs = {words[i : i + 2] for i in range(len(words) - 1)}
+    return bool(pairs) and sum(pair in text for pair in pairs) >= share * len(pairs)
 
 
 def _told_violation(statement: str, text: str) -> bool:
     """有下列行为之一的，<penalty>：（一）<violation>的 → <subject><violation>的，<penalty>."""
     for lead in re.findall(r"([^。]*?)有下列(?:行为|情形)之一的，([^；：]+)", text):
         subject, penalty = lead[0].rsplit("。", 1)[-1].rsplit("；", 1)[-1], lead[1]
-        if statement.startswith(subject) and statement.endswith(penalty):
-            violation = statement[len(subject) : len(statement) - len(penalty)].removesuffix("，")
-            if violation and violation in text:
-                return True
+        for reading in _readings(statement):
+            if reading.startswith(subject) and reading.endswith(penalty):
+                violation = reading[len(subject) : len(reading) - len(penalty)].removesuffix("，")
+                if violation and violation in text:
+                    return True
     return False
 
 

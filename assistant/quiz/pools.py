@@ -56,7 +56,7 @@ SAYS_SO = 0.7  # share of a distractor's bigrams found in the provision above wh
 HOLDS = 0.5  # share of one member's bigrams found in another above which they may say the same
 KIN = 0.2  # least likeness of two lead-ins (boilerplate removed) for a sibling list
 TOPICAL = 0.15  # least likeness of a sibling member to a correct member, when the lead-ins differ
-PLAUSIBLE = 10.0  # a number distractor lies within this factor of the answer
+PLAUSIBLE = 5.0  # a number distractor lies within this factor of the answer
 _BOILERPLATE = re.compile(r"有下列[\u4e00-\u9fff]{0,4}之一的|下列|以下|包括|应当|之一|的|[，。；：、（）]")
 # A right listed for someone else may be the holder's too: rights take only the holder's duties as distractors.
 OWN_DISTRACTORS_ONLY = ("权利", "义务")
@@ -268,8 +268,7 @@ class Pools:
             if self.corpus.says_in_place(sentence, slot.start, slot.end, subject):
                 continue
             (near if chapter in places else far).append(subject)
-        picked = _sample(near, rng, k)
-        return picked + _sample(far, rng, k - len(picked))
+        return _sample(near, rng, k, then=far)
 
     def pick_terms(
         self, slot: Slot, sentence: str, provision: Provision, rng: random.Random, k: int
@@ -290,8 +289,7 @@ class Pools:
             ):
                 continue
             (own if provision.doc_id in docs else other).append(term)
-        picked = _sample(sorted(own), rng, k)
-        return picked + _sample(sorted(other), rng, k - len(picked))
+        return _sample(sorted(own), rng, k, then=sorted(other))
 
     def pick_defined_terms(self, definition: Definition, rng: random.Random, k: int) -> list[str]:
         """k other terms the corpus defines, the same document's first, none said in the definition."""
@@ -305,8 +303,7 @@ class Pools:
             ):
                 continue
             (own if candidate.doc_id == definition.doc_id else other).append(term)
-        picked = _sample(own, rng, k)
-        return picked + _sample(sorted(set(other) - set(picked)), rng, k - len(picked))
+        return _sample(own, rng, k, then=sorted(set(other)))
 
     def pick_bodies(self, provision: Provision, rng: random.Random, k: int) -> list[str]:
         """k bodies named in other items of the same notice and not in this one (nor responsible for all)."""
@@ -426,12 +423,15 @@ def _same_thing(a: str, b: str) -> bool:
     return similarity(a, b) >= NEAR or coverage(a, b) >= HOLDS or coverage(b, a) >= HOLDS
 
 
-def _sample(items: list[str], rng: random.Random, k: int) -> list[str]:
-    """Up to k distinct items, none holding another, drawn with the seeded generator."""
-    items = list(dict.fromkeys(items))
-    rng.shuffle(items)
+def _sample(items: list[str], rng: random.Random, k: int, then: list[str] | None = None) -> list[str]:
+    """Up to k distinct items, none holding another, drawn with the seeded generator; ``then`` are drawn
+    from only when ``items`` run out."""
+    first = list(dict.fromkeys(items))
+    rng.shuffle(first)
+    rest = [item for item in dict.fromkeys(then or ()) if item not in first]
+    rng.shuffle(rest)
     picked: list[str] = []
-    for item in items:
+    for item in first + rest:
         if len(picked) >= k:
             break
         if not any(item in other or other in item for other in picked):

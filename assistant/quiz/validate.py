@@ -41,7 +41,7 @@ from assistant.quiz.model import (
     TYPES,
     QuizItem,
 )
-from assistant.quiz.pools import SAYS_SO
+from assistant.quiz.pools import SAYS_SO, is_generic
 from assistant.quiz.text import composed_in, contains, core, coverage, shares_words
 from assistant.quiz.variants import arabic_numbers
 
@@ -176,7 +176,7 @@ def _check_single(item: QuizItem, source: str) -> list[str]:
     if not _distinct(list(item.options.values())):
         reasons.append("options_not_distinct")
     lengths_ok = item.topic == "责任单位" or _alike_lengths(list(item.options.values()), 2, 6)  # names vary
-    if not _same_form(item.topic, list(item.options.values())) or not lengths_ok:
+    if not _same_form(item.topic, list(item.options.values()), answer) or not lengths_ok:
         reasons.append("options_unlike")
     if core(answer) in core(body):
         reasons.append("giveaway")
@@ -195,7 +195,7 @@ def _number_said(distractors: list[str], source: str) -> bool:
     return any((_unit(s.form), v) in said for d in distractors for s in number_slots(d) for v in s.values)
 
 
-def _same_form(topic: str, texts: list[str]) -> bool:
+def _same_form(topic: str, texts: list[str], answer: str = "") -> bool:
     """Options of one kind: numbers with the same unit and wording, or all subjects (who must act)."""
     if topic in NUMBER_TOPICS:
         forms = set()
@@ -205,10 +205,9 @@ def _same_form(topic: str, texts: list[str]) -> bool:
                 return False
             forms.add(slots[0].form.rsplit("|", 1)[0])
         return len(forms) == 1
-    if topic == "主体":
-        return len({subject_category(t) for t in texts} - {""}) == 1 and all(
-            subject_category(t) for t in texts
-        )
+    if topic == "主体":  # all who can act; of one kind unless the answer covers others (生产经营单位)
+        kinds = [subject_category(t) for t in texts]
+        return all(kinds) and (len(set(kinds)) == 1 or is_generic(answer))
     return True
 
 
