@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.quiz import REASONS, TYPES, QuizBank, QuizItem, Selection
+from assistant.quiz.text import common_ends
 from assistant.service import Assistant
 from assistant.settings import Settings
 from evals.datasets import exam_set_path
@@ -169,12 +170,7 @@ def _modal_flip(item: QuizItem) -> bool:
         return False
     original = "".join(quoted.group(1).split("……")[-1].split())
     statement = re.sub(r"^[^，]*《[^》]*》[^，]*，", "", item.stem).rstrip("。")
-    head = 0
-    while head < min(len(original), len(statement)) and original[head] == statement[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(original), len(statement)) - head and original[-1 - tail] == statement[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(original, statement)
     before, after = original[head : len(original) - tail], statement[head : len(statement) - tail]
     return before in MODALS and after in MODALS
 

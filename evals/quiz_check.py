@@ -1,5 +1,6 @@
-"""An independent check of exam items, written apart from assistant/quiz/ and sharing none of its code: it
-reads only the item's JSON, the cited provisions' text and, for distractors, the whole corpus's text.
+"""An independent check of exam items, written apart from assistant/quiz/ and sharing none of its code (only
+corpus.numerals reads Chinese numerals): it reads the item's JSON, the cited provisions' text and, for
+distractors, the whole corpus's text.
 
 An item passes when its answer is in the cited text and no distractor is true there or anywhere else:
 
@@ -30,11 +31,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from corpus.numerals import cn_to_int
+
 _MARKER = re.compile(r"^\s*[（(][一二三四五六七八九十百0-9]+[）)]")
 _OPENING = re.compile(r"^[^，]*《[^》]*》[^，]*，")
 _BLANK = re.compile(r"（\s*）")
-_CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 # A Chinese numeral that counts something (三十日, 二万元); 一般, 统一 stay words.
 _CN_NUMBER = re.compile(
     r"[零〇一二两三四五六七八九十百千]+(?=[万亿人日年月天个元倍米吨次项名周层辆公千平立毫厘%]|小时|周岁)"
@@ -55,19 +56,8 @@ def flatten(text: str) -> str:
 
 def digits(text: str) -> str:
     """Chinese numerals that count as digits (三十日 → 30日, 二十万元 → 20万元) and 百分之N as N%."""
-    text = _PERCENT.sub(lambda m: f"{m[1] if m[1][0].isdigit() else _cn_value(m[1])}%", text)
-    return _CN_NUMBER.sub(lambda m: str(_cn_value(m.group())), text)
-
-
-def _cn_value(numeral: str) -> int:
-    total, digit = 0, None
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-    return total + (digit or 0)
+    text = _PERCENT.sub(lambda m: f"{m[1] if m[1][0].isdigit() else cn_to_int(m[1])}%", text)
+    return _CN_NUMBER.sub(lambda m: str(cn_to_int(m.group())), text)
 
 
 def _flat(text: str) -> str:

@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,6 @@ from assistant.quiz import (
     SINGLE,
     TYPES,
     Exclusion,
-    LawInForce,
     QuizBank,
     QuizItem,
     QuizResult,
@@ -40,7 +38,6 @@ from assistant.quiz.enumerations import clean_item
 from assistant.quiz.export import COLUMNS, answer_key_path
 from assistant.quiz.validate import one_controlled_change, stem_body
 from assistant.service import Assistant
-from corpus.model import DocumentInfo, Paragraph, Provision
 from evals.quiz import gives_away
 from evals.quiz_check import independent_failure
 
@@ -399,31 +396,3 @@ def test_superseded_figures_are_never_taught(
     assert any("已被《中华人民共和国安全生产法》第一百一十条" in note for note in paper.notes)
     assert main(["quiz", "--doc", ACCIDENTS, "--n", "10", "--seed", "1"]) == 0
     assert "第三十五条、第三十七条、第三十八条中的数额或规定已被" in capsys.readouterr().err
-
-
-def test_the_law_in_force_prefers_higher_and_later_documents():
-    def doc(doc_id: str, level: str, effective: str) -> DocumentInfo:
-        return DocumentInfo(doc_id, doc_id, level, f"{doc_id}.txt", "txt", "0", effective=effective)
-
-    def article(doc_id: str, text: str) -> Provision:
-        return Provision(doc_id, "第一条", 1, text, [Paragraph(text)])
-
-    sentence = "危险化学品经营企业的销售记录保存期限不得少于{}"
-    documents = {
-        "old-rule": doc("old-rule", "行政法规", "2013-12-07"),
-        "new-law": doc("new-law", "法律", "2026-05-01"),
-        "future": doc("future", "法律", "2030-01-01"),
-    }
-    provisions = [
-        article("old-rule", sentence.format("1年")),
-        article("new-law", sentence.format("三年")),
-        article("future", sentence.format("五年")),
-    ]
-    law = LawInForce.build(provisions, documents, today=date(2026, 11, 29))
-    assert [s.by_doc for s in law.superseded("old-rule", "第一条")] == ["new-law"]
-    assert not law.superseded("new-law", "第一条")  # a law not yet in force does not prevail
-    assert not law.is_current("old-rule", ["第一条"], sentence.format("1年"))
-    assert law.is_current("new-law", ["第一条"], sentence.format("三年"))
-    assert any("尚未生效" in note for note in law.notes(["future"]))
-    before = LawInForce.build(provisions, documents, today=date(2026, 1, 1))
-    assert not before.superseded("old-rule", "第一条")  # before 2026-05-01 the regulation stands

@@ -23,11 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.quiz.config import PAPER, ROLE_WORDS, PaperConfig
-from assistant.quiz.model import FALSE, FILL, JUDGE, MULTI, SINGLE, TRUE, TYPES, QuizItem
+from assistant.quiz.model import FALSE, FILL, JUDGE, MULTI, NUMBER_KINDS, SINGLE, TRUE, TYPES, QuizItem
 from assistant.quiz.text import core, shares_words
 
-NUMBER_TOPICS = ("时限", "金额", "倍数", "数量", "比例")
-_FAMILY = {**dict.fromkeys(NUMBER_TOPICS, "数字"), "责任单位": "主体"}
+_FAMILY = {**dict.fromkeys(NUMBER_KINDS, "数字"), "责任单位": "主体"}
 TYPE_NAMES = {SINGLE: "单选题", MULTI: "多选题", JUDGE: "判断题", FILL: "填空题"}
 NEEDS = {
     SINGLE: "可作答案的主体、数字、术语、定义或可改写的说法",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 
-from assistant.quiz.generate import NUMBER_KINDS, Source, blanked, builder
-from assistant.quiz.model import FILL, QuizItem
+from assistant.quiz.generate import Source, blanked, builder
+from assistant.quiz.model import FILL, NUMBER_KINDS, QuizItem
 from assistant.quiz.text import segments, shares_words
 from assistant.quiz.variants import accepted_variants
 

@@ -23,7 +23,6 @@ from assistant.quiz.pools import Pools
 from assistant.quiz.text import number_value
 from corpus.model import DocumentInfo, Provision, citation
 
-NUMBER_KINDS = ("时限", "金额", "倍数", "数量", "比例")
 SINGLE_OPTIONS = 4
 Builder = Callable[["Source", random.Random], list[QuizItem]]
 BUILDERS: dict[str, Builder] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 SINGLE, MULTI, JUDGE, FILL = "单选", "多选", "判断", "填空"
 TYPES = (SINGLE, MULTI, JUDGE, FILL)
+NUMBER_KINDS = ("时限", "金额", "倍数", "数量", "比例")  # topics of items that ask for a number
 DIFFICULTIES = ("易", "中", "难")
 TRUE, FALSE = "正确", "错误"
 JUDGE_OPTIONS = {"A": TRUE, "B": FALSE}

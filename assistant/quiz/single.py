@@ -13,8 +13,8 @@ import random
 import re
 
 from assistant.quiz.enumerations import bodies_quote, is_collective, task_name
-from assistant.quiz.generate import NUMBER_KINDS, SINGLE_OPTIONS, Source, blanked, builder, lettered
-from assistant.quiz.model import BLANK, SINGLE, QuizItem
+from assistant.quiz.generate import SINGLE_OPTIONS, Source, blanked, builder, lettered
+from assistant.quiz.model import BLANK, NUMBER_KINDS, SINGLE, QuizItem
 from assistant.quiz.text import segments
 
 # A clause that says what follows a violation: the number in it is a consequence (后果).

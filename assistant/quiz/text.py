@@ -186,6 +186,17 @@ def coverage(part: str, whole: str) -> float:
     return len(x & bigrams(whole)) / len(x) if x else 1.0
 
 
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common start and the common end (not overlapping the start) of two texts."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def shares_words(answer: str, stem: str, length: int = SHARED_WORDS) -> bool:
     """Whether the stem already holds ``length`` characters in a row of the answer (the whole answer when
     it is shorter): 安全生产责任制 in a stem that says 安全生产 is given away."""

@@ -36,13 +36,14 @@ from assistant.quiz.model import (
     JUDGE_OPTIONS,
     LETTERS,
     MULTI,
+    NUMBER_KINDS,
     SINGLE,
     TRUE,
     TYPES,
     QuizItem,
 )
 from assistant.quiz.pools import SAYS_SO, is_generic
-from assistant.quiz.text import composed_in, contains, core, coverage, shares_words
+from assistant.quiz.text import common_ends, composed_in, contains, core, coverage, shares_words
 from assistant.quiz.variants import arabic_numbers
 
 REASONS = {
@@ -59,7 +60,7 @@ REASONS = {
     "duplicate": "与已出的题重复",
     "superseded": "考的是已被上位法或新法取代的数额或规定",
 }
-NUMBER_TOPICS = ("时限", "金额", "倍数", "数量", "比例", "后果")
+NUMBER_TOPICS = (*NUMBER_KINDS, "后果")  # a consequence item asks for a fine or a term too
 _SENTENCES = re.compile(r"[。；\n]")
 STEM_PREFIX = re.compile(r"^(?:依据|根据)?《[^》]+》(?:规定)?，")
 MAX_STEM = 220
@@ -313,7 +314,7 @@ def _check_statements(item: QuizItem, source: str, fewest: int) -> list[str]:
 
 def _near(original: str, changed: str) -> bool:
     """Whether two texts differ in one short stretch only (a quick test before one_controlled_change)."""
-    head, tail = _common_ends(original, changed)
+    head, tail = common_ends(original, changed)
     return len(original) - head - tail <= 12 and abs(len(original) - len(changed)) <= 12
 
 
@@ -335,7 +336,7 @@ def one_controlled_change(original: str, changed: str) -> bool:
     condition or scope swap (see changes.py)."""
     if original == changed:
         return False
-    head, tail = _common_ends(original, changed)
+    head, tail = common_ends(original, changed)
     for slot in number_slots(original) + subject_slots(original) + modal_slots(original):
         if slot.start <= head and slot.end >= len(original) - tail:
             before = slot.text
@@ -343,17 +344,6 @@ def one_controlled_change(original: str, changed: str) -> bool:
             if _controlled(slot.kind, before, after):
                 return True
     return _swapped(original, changed, head, tail)
-
-
-def _common_ends(original: str, changed: str) -> tuple[int, int]:
-    """Lengths of the common start and the common end (not overlapping the start) of two texts."""
-    head = 0
-    while head < min(len(original), len(changed)) and original[head] == changed[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(original), len(changed)) - head and original[-1 - tail] == changed[-1 - tail]:
-        tail += 1
-    return head, tail
 
 
 def _swapped(original: str, changed: str, head: int, tail: int) -> bool:
