@@ -118,7 +118,7 @@ def case_items(source: Source, rng: random.Random) -> list[QuizItem]:
         figures, decisive = _figures(grade, lowest, rng)
         story = _story(figures)
         rule = f"{source.cite()}规定：“{grade.sentence}”"
-        reason = f"本案{decisive}达到{grade.name}的标准"
+        reason = f"本案{decisive}，在{grade.name}的范围内"
         options, letter = lettered([grade.name], [n for n in names if n != grade.name][:3], rng)
         items.append(
             source.item(
