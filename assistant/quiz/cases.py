@@ -136,7 +136,8 @@ def case_items(source: Source, rng: random.Random) -> list[QuizItem]:
             others = [b for name, b in bodies.items() if name != grade.name][:3]
             options, letter = lettered([body], others, rng)
             assigned = source.pools.text_of(source.provision.doc_id, body_unit)
-            sentence = next((s for s in re.split("[。；]", assigned) if grade.name in s and body in s), "")
+            sentences = (s.strip() for s in re.split("[。；]", assigned))
+            sentence = next((s for s in sentences if grade.name in s and body in s), "")
             if not sentence:
                 continue
             items.append(

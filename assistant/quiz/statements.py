@@ -115,14 +115,14 @@ def _item(
     scope = _scope(source)
     ask = ("正确的是" if right else "错误的是") if kind == SINGLE else "正确的有"
     cited = {s.provision.number: s.unit for s in [*trues, *(f.statement for f in falses)]}
-    units = (source.provision.unit, *(cited[number] for number in sorted(cited)))  # its own provision first
+    units = tuple(dict.fromkeys((source.provision.unit, *(cited[n] for n in sorted(cited)))))  # its own first
     keyed = trues[0] if right else falses[0].statement
     return source.item(
         type=kind,
         stem=f"{source.prefix(rng)}{scope}{ask}{BLANK}。",
         options=options,
         answer=letters,
-        explanation=f"{'；'.join(notes)}。故选{letters}。",
+        explanation=f"依据{source.cite(units)}：{'；'.join(notes)}。故选{letters}。",
         topic=TOPIC,
         source=keyed.text,
         units=units,
