@@ -174,16 +174,20 @@ class Assistant:
         n: int = 20,
         seed: int = 0,
         difficulties: Collection[str] = (),
+        **options: Any,
     ) -> QuizResult:
         """Exam items from the selected provisions, checked and reproducible for a seed (see assistant.quiz);
-        ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; SelectionError in Chinese."""
+        ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; ``options`` go to QuizBank.draw
+        (role, exclusion, top_up, config); SelectionError in Chinese."""
+        selection = selection or Selection()
         provisions = select_provisions(
             self.index.provisions.values(),
             self.index.documents,
-            selection or Selection(),
+            selection,
             search=lambda topic: [hit.provision for hit in self.search(topic, k=QUIZ_TOPIC_DEPTH)],
         )
-        return self.quiz_bank.draw(provisions, types, n, seed, tuple(difficulties))
+        options.setdefault("avoid", selection.words())
+        return self.quiz_bank.draw(provisions, types, n, seed, tuple(difficulties), **options)
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""
