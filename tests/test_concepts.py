@@ -18,7 +18,9 @@ def corpus_text(shared_corpus: Path) -> str:
     lines = (shared_corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines if line.strip()]
     return "\n".join(
-        (shared_corpus / e["path"]).read_text(encoding="utf-8") for e in entries if e["format"] in ("md", "txt")
+        (shared_corpus / e["path"]).read_text(encoding="utf-8")
+        for e in entries
+        if e["format"] in ("md", "txt")
     )
 
 
