@@ -20,8 +20,9 @@ from bots.core import (
     split_blocks,
 )
 from bots.core.context import MAX_KEYS, ChatContext, ContextStore
+from bots.core.logsafe import SecretFilter
 from bots.core.messages import Block, Button, bold, plain
-from bots.telegram import TelegramConfig, TokenFilter, render
+from bots.telegram import TelegramConfig, render
 
 LAW, NOTICE = "work-safety-law-2021", "linfen-2025-1"
 
@@ -180,7 +181,7 @@ def test_the_token_filter_redacts_messages_arguments_and_tracebacks():
     handler = logging.Handler()
     handler.emit = lambda record: records.append(logging.Formatter().format(record))  # type: ignore[method-assign]
     logger = logging.getLogger("bots.test-token-filter")
-    logger.addFilter(TokenFilter(token))
+    logger.addFilter(SecretFilter({token: "<TELEGRAM_BOT_TOKEN>"}))
     logger.addHandler(handler)
     logger.propagate = False
     try:

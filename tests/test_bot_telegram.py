@@ -27,7 +27,7 @@ from bots.core import APOLOGY, COMMANDS, BotConfig, BotCore
 from bots.core.conversation import ADMIN_ONLY, NO_SOURCES, NOT_ALLOWED, REINDEX_STARTED
 from bots.telegram import TelegramConfig, build_application, serve
 from bots.telegram.app import NOT_TEXT
-from bots.telegram.logsafe import REDACTED
+from bots.telegram.config import REDACTED
 from bots.telegram.run import INVALID_TOKEN, POLL_TIMEOUT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
