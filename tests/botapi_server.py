@@ -418,6 +418,11 @@ class BotApiServer:
                 or not 1 <= len(command.get("description", "")) <= 256
             ):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] == "chat":  # a menu for one chat: Telegram must know the chat
+            self._known_chat(scope)
+        elif scope["type"] != "default":
+            raise ApiError(400, "Bad Request: unsupported scope in this test server")
         return True
 
     async def _api_send_chat_action(self, params: dict[str, Any]) -> bool:

@@ -97,7 +97,7 @@ def _without_repeats(
     paragraphs = [(first, items), *paragraphs[1:]]
     last, items = paragraphs[-1]
     start = _closing_bracket(last)
-    if provision.bodies and not items and start is not None and "负责" in last[start:]:
+    if provision.bodies and not items and start is not None and provision.bodies[0] in last[start:]:
         paragraphs[-1] = (last[:start], items)
     return [(text, items) for text, items in paragraphs if text.strip() or items]
 
