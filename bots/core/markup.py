@@ -17,7 +17,7 @@ from html import escape
 from bots.core.messages import Block, Button, Line, Span, plain
 
 _MARKS = {"bold": "**", "italic": "*", "code": "`"}
-_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_SPECIAL = re.compile(r"([\\`*_])")  # [ ] stay: without (…) after them they make no link
 NUMBERED_HINT = "回复序号查看条文原文："
 
 
@@ -29,12 +29,23 @@ def markdown(blocks: Sequence[Block], line_break: str = "\n") -> str:
 
 def markdown_line(line: Line) -> str:
     parts = []
-    for span in line:
+    for span in merged(line):
         text = _SPECIAL.sub(r"\\\1", span.text) if span.style != "code" else span.text.replace("`", "'")
         mark = _MARKS.get(span.style, "") if text.strip() else ""
         text = f"{mark}{text}{mark}"
         parts.append(f"[{text}]({span.url})" if span.url else text)
     return "".join(parts)
+
+
+def merged(line: Line) -> Line:
+    """Neighbouring spans of one style and link joined (**a****b** would not be bold in Markdown)."""
+    joined: Line = []
+    for span in line:
+        if joined and (joined[-1].style, joined[-1].url) == (span.style, span.url):
+            joined[-1] = Span(joined[-1].text + span.text, span.style, span.url)
+        else:
+            joined.append(span)
+    return joined
 
 
 def html_link(text: str, url: str) -> str:
