@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 # URL parameters whose value is a credential, in any library's log line.
 _CREDENTIALS = re.compile(r"((?:access_token|corpsecret|secret|session|ticket|token)=)[^&\s\"'<>]+", re.I)
+SHORTEST_SECRET = 6  # characters: a shorter value is no secret, and replacing it would garble every log line
 # Libraries that log request URLs at INFO or above, and ours.
 BASE_LOGGERS = ("httpx", "httpcore", "urllib3", "requests", "asyncio", "websockets", "aiohttp", "bots")
 
@@ -25,7 +26,7 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
         super().__init__()
-        self.secrets = {secret: label for secret, label in secrets.items() if secret}
+        self.secrets = {secret: label for secret, label in secrets.items() if len(secret) >= SHORTEST_SECRET}
 
     def redact(self, text: str) -> str:
         for secret, label in self.secrets.items():
