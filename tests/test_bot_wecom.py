@@ -14,7 +14,7 @@ from platform_server import tls_files
 from servers import free_port
 from wecom_server import APP_TEXT_LIMIT, WeComCredentials, WeComServer, aibot_text
 
-from bots.core.conversation import NOT_TEXT
+from bots.core.conversation import APOLOGY, NOT_TEXT
 
 pytestmark = pytest.mark.slow
 CREDENTIALS = WeComCredentials()
@@ -136,6 +136,14 @@ def test_admin_commands_only_for_admins_and_pictures_get_a_hint(app):
     mark = server.mark()
     server.deliver(url, "sunqi", msgtype="image")
     assert server.wait_for(lambda: server.sent_since(mark, "sunqi"))[0].payload == NOT_TEXT
+
+
+def test_a_failed_send_ends_in_an_apology_and_the_bot_goes_on(app):
+    server, url, bot = app
+    server.failures.append((45009, "api freq out of limit"))
+    assert ask(server, url, "wujiu", "/law 安全生产法 21") == [APOLOGY]
+    assert ask(server, url, "wujiu", "/law 安全生产法 21")[0].startswith('<a href="')
+    assert "could not answer in chat wujiu" in bot.log() and "45009" in bot.log()
 
 
 def test_the_secrets_never_reach_the_log(app):

@@ -68,6 +68,7 @@ class WeComServer(PlatformServer):
         self._socket: web.WebSocketResponse | None = None
         self._ids = itertools.count(1)
         self._pending: dict[str, str] = {}  # callback req_id → the chat it came from
+        self.failures: list[tuple[int, str]] = []  # errors the next message/send calls answer with
 
     def routes(self, app: web.Application) -> None:
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
@@ -89,6 +90,9 @@ class WeComServer(PlatformServer):
     async def _send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") not in self.tokens:
             return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        if self.failures:
+            code, message = self.failures.pop(0)
+            return web.json_response({"errcode": code, "errmsg": message})
         body = json.loads(await request.read())
         if int(body.get("agentid", 0)) != self.credentials.agent_id:
             return web.json_response(
