@@ -3,8 +3,8 @@
 Usage::
 
     with bot_process("dingtalk", env, tmp_path / "bot.log", ready=lambda: server.connected()) as bot:
-        ...                      # talk to it through the local platform server
-    assert bot.returncode == 0 and "已停止" in bot.log()
+        ...                      # talk to it through the local platform server; then SIGTERM, and the
+                             # bot must stop with status 0, saying so
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from servers import running
+
+from bots.channels import CHANNELS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,13 +54,14 @@ def bot_environment(data_dir: Path, settings: Mapping[str, str]) -> dict[str, st
 def bot_process(
     channel: str, env: Mapping[str, str], log_file: Path, ready: Callable[[], bool]
 ) -> Iterator[BotProcess]:
-    """The bot until the block ends (then SIGTERM, and the process is waited for)."""
+    """The bot until the block ends; then SIGTERM, and the bot must stop with status 0, saying so."""
     command = [sys.executable, "-m", "assistant", "bot", "--channel", channel]
     with running(
         command, log_file, ready, f"{channel} bot", timeout_s=120, cwd=REPO_ROOT, env=dict(env)
     ) as process:
         bot = BotProcess(process, log_file)
         yield bot
+    assert bot.returncode == 0 and f"{CHANNELS[channel][0]}机器人已停止" in bot.log(), bot.log()[-2000:]
 
 
 def run_bot(channel: str, env: Mapping[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:

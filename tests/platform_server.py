@@ -63,6 +63,7 @@ class PlatformServer:
         self.run(self.stop())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._loop.close()
 
     @property
     def url(self) -> str:
@@ -113,9 +114,13 @@ class PlatformServer:
             while not (value := condition()):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(f"condition not met within {timeout} s; last sent: {self.sent[-3:]}")
+                    raise TimeoutError(f"condition not met within {timeout} s; last: {self.recent()}")
                 self._changed.wait(min(remaining, 0.5))
             return value
+
+    def recent(self) -> list[Any]:
+        """The last few records, for a timeout's message."""
+        return self.sent[-3:]
 
     def settle(self, mark: int, to: str, seconds: float = 1.5) -> list[Sent]:
         """What was sent to ``to`` since ``mark`` once nothing more has come for ``seconds``."""

@@ -35,7 +35,6 @@ def robot(
         log = tmp_path_factory.mktemp("dingtalk") / "bot.log"
         with bot_process("dingtalk", env, log, ready=server.connected) as bot:
             yield server, bot
-        assert bot.returncode == 0 and "钉钉机器人已停止" in bot.log()
 
 
 def say(server: DingTalkServer, staff: str, text: str, group: str = "", parts: int = 1) -> list[dict]:

@@ -41,7 +41,6 @@ def feishu(
         log = tmp_path_factory.mktemp("feishu") / "bot.log"
         with bot_process("feishu", env, log, ready=server.connected) as bot:
             yield server, bot
-        assert bot.returncode == 0 and "飞书机器人已停止" in bot.log()
 
 
 def say(server: FeishuServer, user: str, text: str, parts: int = 1) -> list[Sent]:
@@ -135,7 +134,6 @@ def http(
         log = tmp_path_factory.mktemp("feishu-http") / "bot.log"
         with bot_process("feishu", bot_environment(bot_data_dir, settings), log, ready=ready) as bot:
             yield server, url, bot
-        assert bot.returncode == 0 and "飞书机器人已停止" in bot.log()
 
 
 def test_signed_callbacks_are_answered_and_forged_stale_or_replayed_ones_are_not(http):

@@ -50,7 +50,6 @@ def app(
         log = tmp_path_factory.mktemp("wecom-app") / "bot.log"
         with bot_process("wecom", env, log, ready=lambda: server.verify_url(callback)[0] == 200) as bot:
             yield server, callback, bot
-        assert bot.returncode == 0 and "企业微信机器人已停止" in bot.log()
 
 
 def ask(server: WeComServer, url: str, user: str, text: str, parts: int = 1) -> list[str]:
@@ -177,7 +176,6 @@ def aibot(
         )
         with bot_process("wecom", env, folder / "bot.log", ready=server.connected) as bot:
             yield server, bot
-        assert bot.returncode == 0 and "企业微信机器人已停止" in bot.log()
 
 
 def test_the_long_connection_subscribes_with_the_bots_credentials(aibot):
