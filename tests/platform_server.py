@@ -122,7 +122,7 @@ class PlatformServer:
         """The last few records, for a timeout's message."""
         return self.sent[-3:]
 
-    def settle(self, mark: int, to: str, seconds: float = 1.5) -> list[Sent]:
+    def settle(self, mark: int, to: str, seconds: float = 1.0) -> list[Sent]:
         """What was sent to ``to`` since ``mark`` once nothing more has come for ``seconds``."""
         count = -1
         while count != len(self.sent_since(mark, to)):

@@ -49,10 +49,10 @@ def say(server: DingTalkServer, staff: str, text: str, group: str = "", parts: i
 
 def test_the_stream_connection_is_opened_with_the_apps_credentials(robot):
     server, bot = robot
-    assert server.openings  # the bot checks its credentials, then the SDK opens the connection
-    for opening in server.openings:
-        assert opening["clientId"] == CLIENT_ID
-        assert {"type": "CALLBACK", "topic": ROBOT_TOPIC} in opening["subscriptions"]
+    check, *connections = server.openings  # the bot checks its credentials, then the SDK connects
+    assert check["clientId"] == CLIENT_ID and connections
+    assert all(c["clientId"] == CLIENT_ID for c in connections)
+    assert {"type": "CALLBACK", "topic": ROBOT_TOPIC} in connections[-1]["subscriptions"]
     ping = server.ping()
     ack = server.wait_for(lambda: server.acks.get(ping))
     assert ack["code"] == 200 and '"opaque-42"' in ack["data"]

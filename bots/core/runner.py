@@ -44,12 +44,18 @@ def launch(
     secrets: Mapping[str, str],
     serve: Callable[[BotCore, Fail], None],
     loggers: Iterable[str] = (),
+    check: Callable[[], str] | None = None,
 ) -> int:
-    """Protect ``secrets`` (value → placeholder) in the logs of ``loggers`` and ours, open the index, then
+    """Protect ``secrets`` (value → placeholder) in the logs of ``loggers`` and ours, ``check`` the
+    credentials where the platform allows it without connecting (a problem: 1), open the index, then
     ``serve(core, fail)`` in a daemon thread until a stop signal (0) or ``fail(message)`` (1)."""
     core_config = BotConfig.from_env(env)
     secret_filter = protect_secrets(secrets, loggers)
     configure_logging(secret_filter)
+    problem = check() if check else ""
+    if problem:
+        print(secret_filter.redact(problem), file=sys.stderr)
+        return 1
     assistant = Assistant(settings)
     assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
     core = BotCore(assistant, core_config)

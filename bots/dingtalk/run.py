@@ -28,17 +28,23 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     """The robot until it is stopped: 0; 2 without credentials; 1 when 钉钉 refuses the connection."""
     config = DingTalkConfig.from_env(env)
     secrets = {config.client_secret: "<DINGTALK_CLIENT_SECRET>"}
-    return launch(CHANNEL, "Stream 模式", settings, env, secrets, partial(serve, config), LOGGERS)
+    serving = partial(serve, config)
+    return launch(CHANNEL, "Stream 模式", settings, env, secrets, serving, LOGGERS, partial(check, config))
+
+
+def check(config: DingTalkConfig) -> str:
+    """Whether 钉钉 opens a Stream connection for these credentials (before the index is opened): "" or
+    what to check."""
+    # The SDK reads its endpoint from this variable when it is imported.
+    os.environ["DINGTALK_OPENAPI_ENDPOINT"] = config.endpoint
+    from dingtalk_stream import Credential, DingTalkStreamClient
+
+    client = DingTalkStreamClient(Credential(config.client_id, config.client_secret))
+    return "" if client.open_connection() else REFUSED.format(endpoint=config.endpoint)
 
 
 def serve(config: DingTalkConfig, core: BotCore, fail: Fail) -> None:
-    """Check that 钉钉 accepts the credentials, then keep the Stream connection (the SDK reconnects)."""
-    # The SDK reads its endpoint from this variable when it is imported.
-    os.environ["DINGTALK_OPENAPI_ENDPOINT"] = config.endpoint
+    """The Stream connection (the SDK reconnects), until the process stops."""
     from bots.dingtalk.app import DingTalkRobot
 
-    robot = DingTalkRobot(core, config)
-    if not robot.client.open_connection():
-        fail(REFUSED.format(endpoint=config.endpoint))
-        return
-    asyncio.run(robot.client.start())
+    asyncio.run(DingTalkRobot(core, config).client.start())
