@@ -31,6 +31,7 @@ from bots.telegram.app import NOT_TEXT
 from bots.telegram.config import REDACTED
 from bots.telegram.run import INVALID_TOKEN, POLL_TIMEOUT
 
+pytestmark = pytest.mark.slow  # a local Bot API server and the bot's Application, or the bot's process
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7263514890:AAH3xkq9FakeTokenForTestsOnly_QwErTy12"
 NOTICE = "《临汾市人民政府关于做好2025年安全生产工作的通知》"
