@@ -31,6 +31,7 @@ from bots.core.markup import markdown
 from bots.core.messages import Block, Button, Span, bold, plain
 from bots.core.quizzes import chosen_option, quiz_message, quiz_result
 from bots.core.replay import FRESH, REPEATED, STALE, ReplayGuard
+from bots.dingtalk.render import action_url
 from bots.dingtalk.render import messages as dingtalk_messages
 from bots.feishu.render import cards
 from bots.telegram import TelegramConfig, render
@@ -341,6 +342,8 @@ def test_channel_renderings_fit_their_limits():
         "content=1"
     )
     assert markdown([Block([[bold("甲"), bold("乙")], [plain("a*b [1]")]])]) == "**甲乙**\na\\*b [1]"
+    linked = Button("[1] 《某法》第1条", "p:1", reply="1", url="https://anquan.example.cn/provision/x/1")
+    assert action_url(linked) == linked.url  # with a public URL, 钉钉 buttons open the web page
 
 
 def test_the_public_url_is_checked():
