@@ -117,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="端口（默认 ASSISTANT_PORT，即 7860）")
     serve.set_defaults(handler=cmd_serve)
 
-    bot = commands.add_parser("bot", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
+    from bots.channels import CHANNELS  # bots is the layer to the right: only the bot command reaches it
+
+    bot = commands.add_parser("bot", help="运行机器人：Telegram、企业微信、钉钉或飞书")
+    names = "、".join(f"{name}（{title}）" for name, (title, _) in CHANNELS.items())
+    bot.add_argument("--channel", choices=list(CHANNELS), default="telegram", help=f"渠道：{names}")
     bot.set_defaults(handler=cmd_bot)
 
     add_study_commands(commands)  # duties, targets, study
@@ -261,10 +265,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
-    # bots is the layer to the right of assistant: this command is the one place that reaches into it.
-    from bots.telegram.run import run
+    from bots.channels import run_channel
 
-    return run(settings)
+    return run_channel(args.channel, settings)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

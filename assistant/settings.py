@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-# Name of each variable, its default, and what it configures (the README's configuration table).
+# Name of each variable, its default, and what it configures (the README's configuration table; the bot
+# channels' variables are in bots/settings.py).
 ENVIRONMENT = {
     "ASSISTANT_DATA_DIR": ("data", "数据目录：同步的法规文本、用户文档、索引和嵌入缓存"),
     "ASSISTANT_CACHE_DIR": ("", "嵌入向量缓存目录；为空时为 <数据目录>/cache"),
@@ -26,19 +27,6 @@ ENVIRONMENT = {
         "网页和 HTTP API 监听的地址（serve）；0.0.0.0 表示允许局域网内的手机访问",
     ),
     "ASSISTANT_PORT": ("7860", "网页和 HTTP API 监听的端口（serve）"),
-    "TELEGRAM_BOT_TOKEN": ("", "Telegram 机器人令牌（@BotFather 给出）；bot 命令必需，不会写入日志"),
-    "TELEGRAM_BASE_URL": (
-        "https://api.telegram.org/bot",
-        "Bot API 地址前缀（令牌接在其后）：自建 Bot API 服务器或反向代理",
-    ),
-    "TELEGRAM_PROXY": ("", "连接 Telegram 的代理，如 http://127.0.0.1:7890（socks5:// 需安装 httpx[socks]）"),
-    "TELEGRAM_WEBHOOK_URL": ("", "webhook 的公网 https 地址；为空时用长轮询"),
-    "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "webhook 本地监听地址"),
-    "TELEGRAM_WEBHOOK_PORT": ("8443", "webhook 本地监听端口"),
-    "ASSISTANT_BOT_RATE": ("10/60", "机器人每位用户的限速：条数/秒数；0 表示不限"),
-    "ASSISTANT_BOT_ALLOWED_USERS": ("", "允许使用机器人的用户 ID（逗号分隔）；与下一项都为空时不限"),
-    "ASSISTANT_BOT_ALLOWED_CHATS": ("", "允许使用机器人的群聊/会话 ID（逗号分隔）"),
-    "ASSISTANT_BOT_ADMINS": ("", "机器人管理员的用户 ID（逗号分隔），可用 /reindex"),
 }
 
 

