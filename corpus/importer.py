@@ -73,7 +73,9 @@ class ImportReport:
         if self.report_path:
             lines.append(f"逐个文件的结果见 {self.report_path}")
         if self.count("imported") or self.count("updated") or self.count("removed"):
-            lines.append("运行 `python -m assistant index` 更新索引（关键词检索几秒内可用，语义向量在后台计算）。")
+            lines.append(
+                "运行 `python -m assistant index` 更新索引（关键词检索几秒内可用，语义向量在后台计算）。"
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -147,7 +149,9 @@ def _import_one(
     if in_default:
         return Outcome(found.path, "skipped", in_default, f"默认文档集已收录（{in_default}）"), None
     if sha256 in seen_sha:
-        return Outcome(found.path, "skipped", seen_sha[sha256], f"重复文件（与 {seen_sha[sha256]} 相同）"), None
+        return Outcome(
+            found.path, "skipped", seen_sha[sha256], f"重复文件（与 {seen_sha[sha256]} 相同）"
+        ), None
     previous = old.get(source)
     doc_id = previous.id if previous else _new_id(found, taken)
     seen_sha[sha256] = doc_id

@@ -150,7 +150,9 @@ def list_documents(data_dir: Path) -> list[LibraryDocument]:
         if has_valid_file(data_dir, entry)
     ]
     users = [
-        LibraryDocument(**{**entry.to_dict(), "tier": "user"}, present=has_valid_file(data_dir, entry), user=True)
+        LibraryDocument(
+            **{**entry.to_dict(), "tier": "user"}, present=has_valid_file(data_dir, entry), user=True
+        )
         for entry in user_documents(data_dir)
     ]
     library = [

@@ -86,4 +86,3 @@ class Provision:
 def citation(doc_title: str, unit: str) -> str:
     """Format a citation such as 《中华人民共和国安全生产法》第二十一条."""
     return f"《{doc_title}》{unit}"
-
