@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.model import DocumentInfo, Provision
-from corpus.versions import IN_FORCE, Version, chinese_date, cite
+from corpus.versions import IN_FORCE, Version, VersionIndex, chinese_date, cite
 
 
 def provision_view(
@@ -77,3 +77,20 @@ def versions_line(versions: list[Version]) -> str:
     """版本：2018年10月26日（已被修改）、2022年10月30日（现行有效）."""
     shown = [f"{chinese_date(v.date) if v.date else v.doc_id}（{v.status}）" for v in versions]
     return "版本：" + "、".join(shown)
+
+
+def document_line(document: DocumentInfo, versions: VersionIndex) -> str:
+    """One document as ``corpus list`` shows it: title, number, dates, status and its other versions."""
+    dates = (
+        document.promulgated and f"{document.promulgated} 公布",
+        document.effective and f"{document.effective} 施行",
+    )
+    facts = [x for x in (document.doc_number, *dates, document.status or IN_FORCE) if x]
+    newer = versions.newer(document.id)
+    if newer:
+        facts.append(f"新版本：{newer}")
+    others = len(versions.versions(document.id)) - 1
+    if others > 0 and not newer:
+        facts.append(f"另有 {others} 个版本")
+    missing = "" if getattr(document, "present", True) else "（文件缺失或已改动）"
+    return f"《{document.title}》（{'，'.join(facts)}）{missing}"

@@ -39,7 +39,8 @@ from assistant.quiz.model import (
 )
 from assistant.quiz.pools import Pools, is_generic
 from assistant.quiz.text import Segment, is_catch_all, number_value, segments
-from corpus.model import DocumentInfo, Provision, citation
+from corpus.model import DocumentInfo, Provision
+from corpus.versions import cite
 
 NUMBER_KINDS = ("时限", "金额", "倍数", "数量", "比例")
 DIFFICULTY = {
@@ -75,7 +76,7 @@ class Source:
         return rng.choice(("依据{}规定，", "根据{}规定，", "{}规定，")).format(self.name)
 
     def cite(self, units: tuple[str, ...] = ()) -> str:
-        return citation(self.document.title, "、".join(units or (self.provision.unit,)))
+        return cite(self.document, "、".join(units or (self.provision.unit,)))
 
     def item(self, units: tuple[str, ...] = (), **fields: object) -> QuizItem:
         """An item citing this provision (or ``units`` of its document)."""
