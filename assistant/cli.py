@@ -29,6 +29,7 @@ from corpus.model import LEVELS, TIERS, DocumentInfo
 from corpus.sync import sync
 from corpus.versions import STATUSES, VersionIndex
 from indexers.layout import IndexBusyError, IndexLayout
+from indexers.workers import limit_threads
 from indexers.reader import IndexMissingError
 from indexers.vectorstore import EmbedderMismatchError
 
@@ -230,6 +231,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    limit_threads(1)  # this process embeds in-process with one thread; worker processes take the other cores
     report = update_index(settings, rebuild=args.rebuild, progress=not args.quiet, embed=not args.no_embed)
     print(report.summary())
     return 0 if not report.failed else 1

@@ -240,6 +240,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.measure:
+        from indexers.workers import limit_threads
+
+        limit_threads(1)  # as `index` does: in-process embedding on one thread, workers on the other cores
     if args.measure:
         print(json.dumps(measure(args.repeat)))
         return 0
