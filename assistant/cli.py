@@ -29,9 +29,9 @@ from corpus.model import LEVELS, TIERS, DocumentInfo
 from corpus.sync import sync
 from corpus.versions import STATUSES, VersionIndex
 from indexers.layout import IndexBusyError, IndexLayout
-from indexers.workers import limit_threads
 from indexers.reader import IndexMissingError
 from indexers.vectorstore import EmbedderMismatchError
+from indexers.workers import limit_threads
 
 # Errors that carry a message for the user; anything else is a bug and keeps its traceback.
 USER_ERRORS = (
