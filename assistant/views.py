@@ -75,7 +75,14 @@ def provision_text(
 
 def versions_line(versions: list[Version]) -> str:
     """版本：2018年10月26日（已被修改）、2022年10月30日（现行有效）."""
-    shown = [f"{chinese_date(v.date) if v.date else v.doc_id}（{v.status}）" for v in versions]
+    return versions_text([v.to_dict() for v in versions])
+
+
+def versions_text(versions: list[dict[str, Any]]) -> str:
+    """The same line from Version.to_dict() rows (what provision views carry)."""
+    shown = [
+        f"{chinese_date(v['date']) if v.get('date') else v['doc_id']}（{v['status']}）" for v in versions
+    ]
     return "版本：" + "、".join(shown)
 
 
