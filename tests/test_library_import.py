@@ -59,3 +59,24 @@ def test_reimport_is_incremental(library_slice: Path, tmp_path: Path):
 def test_a_missing_directory_is_reported(tmp_path: Path):
     with pytest.raises(LibraryImportError, match="目录不存在"):
         import_tree(tmp_path / "nowhere", tmp_path / "data")
+
+
+def test_cli_import_and_list_show_counts_and_versions(library_slice: Path, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "assistant", *args]
+        return subprocess.run(command, env=env, cwd=root, capture_output=True, text=True)
+
+    imported = run("corpus", "import", str(library_slice))
+    assert imported.returncode == 0, imported.stderr
+    assert "导入法规库：新增" in imported.stdout and "跳过" in imported.stdout and "模板" in imported.stdout
+    listed = run("corpus", "list", "--tier", "library", "--status", "已被修改")
+    assert "妇女权益保障法-2018-10-26" in listed.stdout
+    assert "已被修改，新版本：妇女权益保障法-2022-10-30" in listed.stdout
+    assert "妇女权益保障法-2022-10-30" not in listed.stdout.split("新版本：")[0]

@@ -146,3 +146,12 @@ def test_static_embedder_learns_words_once(tmp_path: Path):
     assert [x for v in again for x in v] == pytest.approx([x for v in vectors for x in v], abs=1e-5)
     with EmbeddingCache(cache) as opened:
         assert opened.count() == learnt
+
+
+def test_the_page_label_follows_the_status():
+    from assistant.web.progress import progress_label
+
+    running = {"ready": True, "state": "running", "dense": 0.623}
+    assert "语义索引 62%" in progress_label(running)
+    assert progress_label({**running, "state": "done", "dense": 1.0}) == ""
+    assert progress_label({"ready": False}) == ""
