@@ -19,10 +19,13 @@ import numpy as np
 from assistant.hits import Hit
 from assistant.query import NOTICE_ID, Query, QueryAnalyzer
 from corpus.model import DocumentInfo
+from corpus.versions import HISTORICAL
 from indexers.reader import IndexReader
 from indexers.sparse import tokenize
+from indexers.tiers import MAIN
 
 MODES = ("hybrid", "bm25", "dense")
+_DENSE_ARM = {MAIN: "dense"}  # the main space's arm keeps the name "dense" (Hit.dense, the support test)
 LOCAL_LEVELS = ("地方性法规", "规范性文件")
 
 
@@ -44,6 +47,9 @@ class FusionConfig:
     named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
     notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
     foreign_local_factor: float = 0.6  # local rules of another province or city weigh less, unless named
+    library_dense_weight: float = (
+        0.5  # the law library's vectors (a weaker, static model) next to the main ones
+    )
 
 
 class HybridSearch:
@@ -61,10 +67,13 @@ class HybridSearch:
         self.config = config or FusionConfig()
         self._provision_ids = list(index.provisions)
         self._doc_of = [pid.split("/", 1)[0] for pid in self._provision_ids]
-        foreign = {doc.id for doc in index.documents.values() if is_foreign_local(doc, jurisdiction)}
-        self._base_prior = np.array(
-            [self.config.foreign_local_factor if d in foreign else 1.0 for d in self._doc_of]
-        )
+        self._doc_ids = list(index.documents)
+        doc_number = {doc_id: i for i, doc_id in enumerate(self._doc_ids)}
+        self._doc_index = np.array([doc_number[d] for d in self._doc_of], dtype=np.int64)
+        foreign = np.array([is_foreign_local(index.documents[d], jurisdiction) for d in self._doc_ids])
+        self._base_prior = np.where(foreign[self._doc_index], self.config.foreign_local_factor, 1.0)
+        historical = np.array([index.documents[d].status in HISTORICAL for d in self._doc_ids])
+        self._current = ~historical[self._doc_index]  # provisions of versions in force (or not yet)
         position = {pid: i for i, pid in enumerate(self._provision_ids)}
         self._passage_owner = np.array([position[p.provision_id] for p in index.passages])
         self._passage_position = {p.id: i for i, p in enumerate(index.passages)}
@@ -78,13 +87,16 @@ class HybridSearch:
         doc_ids: Collection[str] | None = None,
         levels: Collection[str] | None = None,
         context_doc: str | None = None,
+        tiers: Collection[str] | None = None,
+        provinces: Collection[str] | None = None,
     ) -> list[Hit]:
-        """The k best provisions, optionally only from some documents or levels."""
+        """The k best provisions, optionally only from some documents, levels, tiers or provinces. Versions
+        that were amended or repealed are searched only when ``doc_ids`` names them."""
         if mode not in MODES:
             raise ValueError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
         query = self.analyzer.analyze(question, context_doc)
         scores, best_passage, raw = self._fused(query, mode)
-        allowed = self._allowed(doc_ids, levels)
+        allowed = self._allowed(doc_ids, levels, tiers, provinces)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         order = [i for i in np.argsort(-scores, kind="stable")[: k + 1] if np.isfinite(scores[i])]
@@ -104,7 +116,12 @@ class HybridSearch:
         if mode in ("hybrid", "bm25"):
             arms["sparse"] = (self._sparse_passage_scores(query), self._weight(query, "sparse"))
         if mode in ("hybrid", "dense"):
-            arms["dense"] = (self._dense_passage_scores(query), self._weight(query, "dense"))
+            for space in self.index.spaces:
+                share = self.index.dense_share(space)
+                if share > 0:
+                    factor = 1.0 if space == MAIN else self.config.library_dense_weight
+                    weight = self._weight(query, "dense") * share * factor
+                    arms[_DENSE_ARM.get(space, space)] = (self._dense_passage_scores(query, space), weight)
         raw: dict[str, np.ndarray] = {}
         for name, (passage_scores, weight) in arms.items():
             ranks, raw[name] = self._provision_ranks(passage_scores, best_passage)
@@ -126,10 +143,11 @@ class HybridSearch:
         scores = np.asarray(self.index.sparse.scores(tokens), dtype=float)
         return np.where(scores > 0, scores, -np.inf)
 
-    def _dense_passage_scores(self, query: Query) -> np.ndarray:
-        vector = self.index.embedder.embed_query(query.text[: self.config.dense_query_chars])
+    def _dense_passage_scores(self, query: Query, space: str = MAIN) -> np.ndarray:
+        """Cosine of each passage of the space to the question among the vectors so far (-inf: none)."""
+        text = query.text[: self.config.dense_query_chars]
         scores = np.full(len(self._passage_text), -np.inf)
-        for passage_id, similarity in self.index.vectors.query(vector, self.config.dense_depth):
+        for passage_id, similarity in self.index.dense_search(space, text, self.config.dense_depth):
             scores[self._passage_position[passage_id]] = similarity
         return scores
 
@@ -151,23 +169,39 @@ class HybridSearch:
 
     def _priors(self, query: Query) -> np.ndarray:
         priors = self._base_prior.copy()
-        for i, doc_id in enumerate(self._doc_of):
-            if query.doc_id and doc_id == query.doc_id:
-                priors[i] = 1.0 + self.config.named_document_boost
-            if query.about_notice and doc_id == NOTICE_ID:
-                priors[i] += self.config.notice_boost
+        if query.doc_id in self.index.documents:
+            priors[self._of_documents({query.doc_id})] = 1.0 + self.config.named_document_boost
+        if query.about_notice and NOTICE_ID in self.index.documents:
+            priors[self._of_documents({NOTICE_ID})] += self.config.notice_boost
         return priors
 
-    def _allowed(self, doc_ids: Collection[str] | None, levels: Collection[str] | None) -> np.ndarray | None:
-        if not doc_ids and not levels:
+    def _of_documents(self, doc_ids: Collection[str]) -> np.ndarray:
+        """Mask of the provisions of ``doc_ids``."""
+        chosen = np.array([d in doc_ids for d in self._doc_ids])
+        return chosen[self._doc_index]
+
+    def _allowed(
+        self,
+        doc_ids: Collection[str] | None,
+        levels: Collection[str] | None,
+        tiers: Collection[str] | None = None,
+        provinces: Collection[str] | None = None,
+    ) -> np.ndarray | None:
+        """Mask of the provisions a search may return (None: all of them)."""
+        wanted = {"level": levels, "tier": tiers, "province": provinces}
+        if not doc_ids and not any(wanted.values()) and self._current.all():
             return None
-        documents = self.index.documents
-        return np.array(
+        documents = [self.index.documents[d] for d in self._doc_ids]
+        keep = np.array(
             [
-                (not doc_ids or doc_id in doc_ids) and (not levels or documents[doc_id].level in levels)
-                for doc_id in self._doc_of
+                all(not values or getattr(doc, key) in values for key, values in wanted.items())
+                for doc in documents
             ]
         )
+        allowed = keep[self._doc_index]
+        if doc_ids:
+            return allowed & self._of_documents(set(doc_ids))
+        return allowed & self._current
 
     def _direct(self, query: Query) -> Hit | None:
         if not (query.doc_id and query.unit):
@@ -188,7 +222,7 @@ def is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> b
     """A local regulation or normative document of a place outside the user's jurisdiction."""
     if not jurisdiction or document.level not in LOCAL_LEVELS:
         return False
-    where = f"{document.issuer or ''}{document.title}"
+    where = f"{document.province or ''}{document.issuer or ''}{document.title}"
     return not any(place in where for place in jurisdiction)
 
 

@@ -31,6 +31,7 @@ from assistant.targets import Target, extract_targets
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
+from corpus.versions import HISTORICAL
 from indexers.concepts import ConceptDictionary
 from indexers.reader import IndexReader
 
@@ -68,7 +69,7 @@ class Assistant:
     @cached_property
     def index(self) -> IndexReader:
         s = self.settings
-        return IndexReader.open(s.data_dir, s.embedder, s.chroma_host, s.chroma_port)
+        return IndexReader.open(s.data_dir, s.embedder, s.chroma_host, s.chroma_port, s.cache_dir)
 
     @cached_property
     def analyzer(self) -> QueryAnalyzer:
@@ -102,6 +103,8 @@ class Assistant:
         doc_ids: Collection[str] | None = None,
         levels: Collection[str] | None = None,
         context_doc: str | None = None,
+        tiers: Collection[str] | None = None,
+        provinces: Collection[str] | None = None,
     ) -> list[Hit]:
         """The k best provisions for a question (see HybridSearch.search); NotFoundError when it names an
         article or item that its document does not have (never another one in its place)."""
@@ -110,7 +113,14 @@ class Assistant:
         if missing:
             raise NotFoundError(missing)
         return self.searcher.search(
-            question, k, mode, doc_ids=doc_ids, levels=levels, context_doc=context_doc
+            question,
+            k,
+            mode,
+            doc_ids=doc_ids,
+            levels=levels,
+            context_doc=context_doc,
+            tiers=tiers,
+            provinces=provinces,
         )
 
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
@@ -180,8 +190,14 @@ class Assistant:
         ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; ``options`` go to QuizBank.draw
         (role, exclusion, top_up, config); SelectionError in Chinese."""
         selection = selection or Selection()
+        chosen = set(selection.doc_ids or ())
+        in_force = [
+            p
+            for p in self.index.provisions.values()
+            if p.doc_id in chosen or self.index.documents[p.doc_id].status not in HISTORICAL
+        ]
         provisions = select_provisions(
-            self.index.provisions.values(),
+            in_force,
             self.index.documents,
             selection,
             search=lambda topic: [hit.provision for hit in self.search(topic, k=QUIZ_TOPIC_DEPTH)],
@@ -191,7 +207,8 @@ class Assistant:
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""
-        return provision_view(*self.lookup(doc_id, unit))
+        provision, document = self.lookup(doc_id, unit)
+        return provision_view(provision, document, self.index.versions.versions(document.id))
 
     def lookup(self, doc_id: str, unit: str) -> tuple[Provision, DocumentInfo]:
         """A provision and its document, the unit written as 第二十一条, 21 or （十三）; NotFoundError (with the

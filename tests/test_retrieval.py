@@ -183,7 +183,7 @@ def test_cli_search_batch_prints_one_object_per_line_in_order(data_dir: Path, tm
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["query"] for line in lines] == questions
     assert lines[0]["hits"][0]["unit"] == "第二十一条"
-    assert set(lines[0]["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score"}
+    assert set(lines[0]["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score", "status"}
     assert lines[1]["hits"] == [] and "空" in lines[1]["error"]
     assert len(lines[2]["hits"]) == 3
     assert lines[3]["hits"][0]["citation"] == "《中华人民共和国消防法》第二十八条"

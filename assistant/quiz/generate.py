@@ -21,7 +21,8 @@ from assistant.quiz.difficulty import rate
 from assistant.quiz.model import BLANK, LETTERS, QuizItem
 from assistant.quiz.pools import Pools
 from assistant.quiz.text import number_value
-from corpus.model import DocumentInfo, Provision, citation
+from corpus.model import DocumentInfo, Provision
+from corpus.versions import cite
 
 SINGLE_OPTIONS = 4
 Builder = Callable[["Source", random.Random], list[QuizItem]]
@@ -54,7 +55,7 @@ class Source:
         return rng.choice(("依据{}规定，", "根据{}规定，", "{}规定，")).format(self.name)
 
     def cite(self, units: tuple[str, ...] = ()) -> str:
-        return citation(self.document.title, "、".join(units or (self.provision.unit,)))
+        return cite(self.document, "、".join(units or (self.provision.unit,)))
 
     def item(self, units: tuple[str, ...] = (), **fields: object) -> QuizItem:
         """An item citing this provision (or ``units`` of its document), its difficulty rated."""

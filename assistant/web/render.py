@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from assistant.answer import Answer
+from assistant.views import versions_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -42,6 +43,8 @@ def provision_html(view: dict[str, Any], heading: bool = True) -> str:
         parts.extend(f'<p class="item">{escape(item)}</p>' for item in paragraph["items"])
     if view.get("bodies") or view.get("general_bodies"):
         parts.append(_bodies_html(view))
+    if len(view.get("versions") or ()) > 1:
+        parts.append(f'<p class="versions">{escape(versions_text(view["versions"]))}</p>')
     parts.append(
         f'<p class="share"><a href="{escape(provision_path(view["id"]))}" target="_blank">'
         "本条链接（可分享）</a></p>"
@@ -51,12 +54,13 @@ def provision_html(view: dict[str, Any], heading: bool = True) -> str:
 
 
 def document_facts(document: dict[str, Any]) -> str:
-    """层级 · 发布机关 · 文号 · 施行日期, from a provision view or a DocumentInfo dict."""
+    """层级 · 发布机关 · 文号 · 施行日期 · 时效性, from a provision view or a DocumentInfo dict."""
     facts = [
         document.get("level"),
         document.get("issuer"),
         document.get("doc_number"),
         f"{document['effective']} 施行" if document.get("effective") else None,
+        document.get("status"),
     ]
     return " · ".join(fact for fact in facts if fact)
 

@@ -22,11 +22,14 @@ from fastapi_offline import FastAPIOffline
 from assistant import __version__
 from assistant.answer import Answer
 from assistant.hits import Hit
+from assistant.indexing import BackgroundEmbedding, dense_complete, index_status
 from assistant.service import Assistant, NotFoundError
 from assistant.settings import Settings
 from assistant.web.api import add_error_handlers, api_router
 from assistant.web.app import HEAD, THEME, build_app
 from assistant.web.language import ChinesePage
+from indexers.build import SERVING_LAYOUT
+from indexers.workers import limit_threads
 
 WARM_UP_QUESTION = "安全生产责任制"
 
@@ -54,15 +57,16 @@ class SharedAssistant(Assistant):
         return time.perf_counter() - start
 
 
-def create_app(assistant: Assistant) -> FastAPI:
+def create_app(assistant: Assistant, background: BackgroundEmbedding | None = None) -> FastAPI:
     """The FastAPI app: /api/…, /provision/<doc_id>/<unit>, OpenAPI at /openapi.json and /docs (its
-    Swagger UI served from an installed package, so it works offline), and the Gradio app at /."""
+    Swagger UI served from an installed package, so it works offline), and the Gradio app at /;
+    ``background``: the embedding thread whose state /api/status reports."""
     app = FastAPIOffline(
         title="安全生产知识助手 API",
         version=__version__,
         description="检索、问答、文档与条款。回答和检索结果均附出处（精确到条、款、项或通知条目）。",
     )
-    app.include_router(api_router(assistant))
+    app.include_router(api_router(assistant, lambda: index_status(assistant.settings, background)))
     add_error_handlers(app)
 
     @app.get("/provision/{doc_id}/{unit}", include_in_schema=False, response_model=None)
@@ -90,13 +94,25 @@ def create_app(assistant: Assistant) -> FastAPI:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Open the index, warm it up, and serve until interrupted."""
+    """Open the index, warm it up, and serve until interrupted; missing vectors are computed meanwhile in a
+    background thread on one core (queries get the other: see indexers.workers)."""
+    background = None
+    if not dense_complete(settings):
+        limit_threads(SERVING_LAYOUT["query_threads"])
+        background = BackgroundEmbedding(settings)
     assistant = SharedAssistant(settings)
     print(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……", flush=True)
     seconds = assistant.warm_up()
-    app = create_app(assistant)
+    app = create_app(assistant, background)
     print(f"已就绪（加载用时 {seconds:.1f} 秒）。打开 http://{host}:{port} ，按 Ctrl+C 停止。", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if background is not None:
+        background.start()
+        print("语义向量在后台计算中，进度见网页顶部或 /api/status；在此之前按关键词检索。", flush=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        if background is not None:
+            background.stop()
 
 
 def _not_found_page(message: str) -> str:
