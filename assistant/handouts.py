@@ -53,7 +53,8 @@ from assistant.marks import CitationMarks
 from assistant.notice_items import NoticeItem, Task
 from assistant.query import NOTICE_ID
 from assistant.quiz import TYPES, QuizBank, QuizItem
-from assistant.quiz.select import draw, plan_counts
+from assistant.quiz.draw import draw_paper
+from assistant.quiz.select import plan_counts
 from assistant.retrieval import is_foreign_local
 from assistant.slides import SLIDE_SUFFIX, Deck, Slide, save_slides
 from assistant.targets import Target
@@ -92,7 +93,8 @@ def bank_questions(bank: QuizBank, seed: int = 0) -> QuestionSource:
 
     def source(provisions: list[Provision], n: int, keep: QuestionFilter) -> list[QuizItem]:
         built, _ = bank.items(provisions, seed)
-        return draw([item for item in built if keep(item)], plan_counts(TYPES, n), seed)
+        kept = [item for item in built if keep(item)]
+        return draw_paper(kept, plan_counts(TYPES, n), seed, top_up=True).items
 
     return source
 
