@@ -24,18 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import DocumentInfo, Provision
+from indexers.concepts import ConceptDictionary
 from indexers.dense import EmbedResult, collection_name, embed_build, read_coverage
 from indexers.embedders import make_embedder
 from indexers.errors import DocumentError
 from indexers.layout import META_FILE, IndexLayout
 from indexers.parse import read_provisions
 from indexers.passages import Passage
-from indexers.sparse import SparseIndex, tokenize
+from indexers.sparse import WHOLE_K1, SparseIndex, tokenize
 from indexers.tiers import LIBRARY, MAIN, SPACES, passages_for, space_of
 from indexers.vectorstore import open_client
 from indexers.workers import choose_layout, cores
 
-FORMAT_VERSION = 2
+SPARSE_DIR = "sparse"  # BM25 over every passage
+WHOLE_SPARSE_DIR = "sparse-whole"  # BM25 over whole provisions, one document each
+CONCEPTS_FILE = "concepts.json"  # provision id → the concepts its text names
+FORMAT_VERSION = 3  # 3: a BM25 index of whole provisions and the concept tags of each provision
 DEFAULT_LIBRARY_SPEC = "static"
 SERVING_LAYOUT = {"query_threads": 1, "embedding": {"processes": 1, "threads": 1}}
 
@@ -111,12 +115,16 @@ def build_index(
     cache_dir: Path | None = None,
     library_spec: str = DEFAULT_LIBRARY_SPEC,
     embed: bool = True,
+    ranking: dict[str, Any] | None = None,
 ) -> BuildReport:
     """Index ``documents`` (metadata and file path): prepare a build and switch to it, then (``embed``)
-    compute its dense vectors in the foreground."""
+    compute its dense vectors in the foreground. ``ranking``: the query-time ranking settings of the
+    caller, recorded in meta.json beside the index's own."""
     chroma = chroma or ChromaTarget()
     started = time.perf_counter()
-    report = prepare_build(documents, data_dir, embedder_spec, chroma, rebuild, cache_dir, library_spec)
+    report = prepare_build(
+        documents, data_dir, embedder_spec, chroma, rebuild, cache_dir, library_spec, ranking or {}
+    )
     report.searchable_s = time.perf_counter() - started
     if embed and report.build is not None:
         layout = IndexLayout(data_dir, cache_dir)
@@ -134,6 +142,7 @@ def prepare_build(
     rebuild: bool = False,
     cache_dir: Path | None = None,
     library_spec: str = DEFAULT_LIBRARY_SPEC,
+    ranking: dict[str, Any] | None = None,
 ) -> BuildReport:
     """Parse what changed, write a new build (provisions, passages, BM25, meta.json) and make it live; keep
     the live build instead when nothing changed."""
@@ -144,8 +153,15 @@ def prepare_build(
         _remove_stale(layout, chroma)
         previous = None if rebuild else layout.current()
         previous_meta = _read_meta(previous) if previous else {}
-        same_models = previous_meta.get("format") == FORMAT_VERSION and all(
-            info.get("embedder") == names[space] for space, info in previous_meta.get("spaces", {}).items()
+        concepts = ConceptDictionary.load()
+        same_models = (
+            previous_meta.get("format") == FORMAT_VERSION
+            and previous_meta.get("concepts", {}).get("sha256") == concepts.digest
+            and previous_meta.get("ranking", {}) == (ranking or {})
+            and all(
+                info.get("embedder") == names[space]
+                for space, info in previous_meta.get("spaces", {}).items()
+            )
         )
         if previous_meta.get("embedder") not in (None, names[MAIN]):
             previous = None  # another embedder built it: nothing to reuse but the parse results
@@ -158,7 +174,7 @@ def prepare_build(
             return report
         build = layout.new_build()
         passages = [p for doc, provs in provisions for prov in provs for p in passages_for(doc, prov)]
-        _write_build(build, provisions, passages, specs, names, chroma)
+        _write_build(build, provisions, passages, specs, names, chroma, concepts, ranking or {})
         layout.switch_to(build)
         report.passages = len(passages)
         report.build = build
@@ -209,12 +225,18 @@ def _write_build(
     specs: dict[str, str],
     names: dict[str, str],
     chroma: ChromaTarget,
+    concepts: ConceptDictionary,
+    ranking: dict[str, Any],
 ) -> None:
     """Write all files of the build; meta.json last, since it marks the build as complete."""
     _write_jsonl(build / "documents.jsonl", (info.to_dict() for info, _ in provisions))
     _write_jsonl(build / "provisions.jsonl", (p.to_dict() for _, provs in provisions for p in provs))
     _write_jsonl(build / "passages.jsonl", (p.to_dict() for p in passages))
-    SparseIndex.build([p.id for p in passages], [p.text for p in passages]).save(build / "sparse")
+    SparseIndex.build([p.id for p in passages], [p.text for p in passages]).save(build / SPARSE_DIR)
+    whole = {p.provision_id: p.text for p in reversed(passages)}  # a provision's first passage is all of it
+    SparseIndex.build(list(whole), list(whole.values()), k1=WHOLE_K1).save(build / WHOLE_SPARSE_DIR)
+    tags = {p.id: sorted(concepts.tags(f"{p.title}\n{p.text}")) for _, provs in provisions for p in provs}
+    (build / CONCEPTS_FILE).write_text(json.dumps(tags, ensure_ascii=False), encoding="utf-8")
     space = {info.id: space_of(info) for info, _ in provisions}
     counts = {name: 0 for name in SPACES}
     passages_per_doc: dict[str, int] = {}
@@ -240,6 +262,9 @@ def _write_build(
         "chroma_host": chroma.host,
         "chroma_port": chroma.port if chroma.host else None,
         "tokenizer": tokenize.__name__,
+        "sparse": {SPARSE_DIR: SparseIndex.parameters(), WHOLE_SPARSE_DIR: SparseIndex.parameters(WHOLE_K1)},
+        "concepts": {"sha256": concepts.digest, "concepts": len(concepts.concepts)},
+        "ranking": ranking,
         "layout": {
             "cores": cores(),
             "index": {name: choose_layout(specs[name], serving=False).to_dict() for name in spaces},

@@ -14,6 +14,8 @@ Usage::
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,17 +59,18 @@ class ConceptMatch:
 class ConceptDictionary:
     """The loaded dictionary with fast matchers for provisions (statutory terms) and questions (all keys)."""
 
-    def __init__(self, concepts: list[Concept]) -> None:
+    def __init__(self, concepts: list[Concept], digest: str = "") -> None:
         self.concepts = concepts
         self.by_id = {c.id: c for c in concepts}
+        self.digest = digest  # sha256 of the data file: a build records the dictionary it was tagged with
 
     @classmethod
     def load(cls, path: Path | None = None) -> ConceptDictionary:
         """Read the TSV (default: the packaged ``indexers/data/concepts.tsv``)."""
         source = path or Path(str(resources.files("indexers") / "data" / DATA_FILE))
-        with open(source, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-        return cls([_concept(row) for row in rows])
+        data = source.read_bytes()
+        rows = csv.DictReader(io.StringIO(data.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
+        return cls([_concept(row) for row in rows], hashlib.sha256(data).hexdigest())
 
     @cached_property
     def _statutory(self) -> _KeyIndex:

@@ -22,6 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.model import DocumentInfo, Provision
 from corpus.versions import VersionIndex
+from indexers.build import CONCEPTS_FILE, FORMAT_VERSION, SPARSE_DIR, WHOLE_SPARSE_DIR
 from indexers.dense import coverage_share, open_store, read_coverage
 from indexers.embedders import make_embedder
 from indexers.layout import META_FILE, IndexLayout
@@ -48,6 +49,8 @@ class IndexReader:
     provisions: dict[str, Provision]
     passages: list[Passage]
     sparse: SparseIndex
+    sparse_whole: SparseIndex  # BM25 over whole provisions (ids are provision ids)
+    concept_tags: dict[str, list[str]]  # provision id → the concepts its text names
     embedder: Embeddings
     versions: VersionIndex
     chroma_host: str | None = None
@@ -75,6 +78,10 @@ class IndexReader:
         if build is None:
             raise IndexMissingError(f"数据目录 {data_dir} 中还没有索引，请先运行 `python -m assistant index`")
         meta = json.loads((build / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise IndexMissingError(
+                f"数据目录 {data_dir} 中的索引是旧版格式，请运行 `python -m assistant index` 更新（很快，已算好的向量会复用）"
+            )
         embedder = make_embedder(embedder_spec)
         name = getattr(embedder, "name", embedder_spec)
         if meta["embedder"] != name:
@@ -91,7 +98,9 @@ class IndexReader:
             documents={d.id: versions.apply(d) for d in stored},
             provisions={p.id: p for p in provisions},
             passages=[Passage(**p) for p in _read_jsonl(build / "passages.jsonl")],
-            sparse=SparseIndex.load(build / "sparse"),
+            sparse=SparseIndex.load(build / SPARSE_DIR),
+            sparse_whole=SparseIndex.load(build / WHOLE_SPARSE_DIR),
+            concept_tags=json.loads((build / CONCEPTS_FILE).read_text(encoding="utf-8")),
             embedder=embedder,
             versions=versions,
             chroma_host=meta.get("chroma_host") or chroma_host,
