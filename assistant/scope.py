@@ -33,13 +33,26 @@ OUT_OF_SCOPE = (
 )
 # What the collected law does not govern, however work-safety-like the words around it are.
 _OFF_DOMAIN = re.compile(
-    r"价格|价钱|多少钱一|涨价|降价|煤价|油价|房价|股票|基金|理财|彩票|"
-    r"天气|气温|下雨|下雪|雾霾|空气质量|穿衣|"
-    r"哪个牌子|什么牌子|啥牌子|品牌|哪款|哪家好|性价比|推荐一|值得买|网购|"
-    r"好吃|美食|饭馆推荐|旅游|景点|电影|"
-    r"报名|准考证|成绩查询|考试时间|几号考|啥时候考|什么时候考|考点在|"
-    r"网络安全|信息安全|数据安全|食品安全|药品安全|国家安全|防诈骗|诈骗|密码|账号|病毒|"
-    r"电话是多少|办公电话|地址在哪|几点上班|几点下班|怎么走"
+    "|".join(
+        (
+            # prices, shopping, brands
+            r"价格|价钱|多少钱一|涨价|降价|煤价|油价|房价|电费|燃气费|过路费|股票|基金|理财|彩票|"
+            r"哪个牌子|什么牌子|啥牌子|品牌|哪款|哪种好|哪家好|哪个好|好还是|性价比|推荐一|值得买|网购|便宜|划算|好看",
+            # weather and daily life
+            r"天气|气温|下雨|下雪|雾霾|空气质量|穿衣|好吃|美食|旅游|景点|电影|减肥",
+            # how things work, how to use, repair or look after them, first aid technique
+            r"原理|为啥会|为什么会|怎么用|如何使用|分几步|怎么保养|打不着|心肺复苏|怎么急救|急救方法",
+            # exams, registration, jobs and careers
+            r"报名|准考证|成绩查询|考试时间|几号考|啥时候考|什么时候考|考点在|题库|怎么考|容易过|复习|"
+            r"公务员|好找工作|就业|工资高|挣多少|收入多少|退休|养老金|医保|报销比例",
+            # other fields of law and safety
+            r"网络安全|信息安全|数据安全|食品安全|药品安全|国家安全|防诈骗|诈骗|密码|账号|病毒|离婚|继承|个人所得税|"
+            r"贷款|利率|信用卡|专利|宅基地",
+            # places, routes, schedules, contact details
+            r"电话是多少|办公电话|地址在哪|在哪能|哪里能|去哪儿|几点上班|几点下班|怎么走|哪条高速|限行|发车|"
+            r"几号开始|一共出了多少|统计数据|主题是",
+        )
+    )
 )
 # Words that name the municipal notice or its bodies (a place name or 今年 alone does not).
 _NAMES_NOTICE = re.compile(

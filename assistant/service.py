@@ -85,7 +85,7 @@ class Assistant:
 
     @cached_property
     def searcher(self) -> HybridSearch:
-        return HybridSearch(self.index, self.analyzer, jurisdiction=self.settings.jurisdiction)
+        return HybridSearch(self.index, self.analyzer, self.concepts, jurisdiction=self.settings.jurisdiction)
 
     @cached_property
     def duty_matrix(self) -> DutyMatrix:
@@ -142,7 +142,9 @@ class Assistant:
         if not self.scope.judge(query, named, found).in_scope:
             return Answer(OUT_OF_SCOPE, intent, False)
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
-        supported = is_supported(hits, self.index.meta["embedder"])
+        tags = set(self.index.concept_tags.get(hits[0].provision.id, ())) if hits else set()
+        agreed = bool(tags & {m.concept.id for m in found})  # the lead provision is on the question's concept
+        supported = agreed or is_supported(hits, self.index.meta["embedder"])
         focus = " ".join([text, *self.concepts.law_terms(found)])
         return compose(text, intent, hits, supported, focus)
 
