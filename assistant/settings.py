@@ -9,8 +9,10 @@ Usage::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from assistant.llm.settings import LLM_ENVIRONMENT, LLMSettings
 
 # Name of each variable, its default, and what it configures (the README's configuration table).
 ENVIRONMENT = {
@@ -39,6 +41,7 @@ ENVIRONMENT = {
     "ASSISTANT_BOT_ALLOWED_USERS": ("", "允许使用机器人的用户 ID（逗号分隔）；与下一项都为空时不限"),
     "ASSISTANT_BOT_ALLOWED_CHATS": ("", "允许使用机器人的群聊/会话 ID（逗号分隔）"),
     "ASSISTANT_BOT_ADMINS": ("", "机器人管理员的用户 ID（逗号分隔），可用 /reindex"),
+    **LLM_ENVIRONMENT,
 }
 
 
@@ -55,6 +58,9 @@ class Settings:
     chroma_port: int
     host: str = "127.0.0.1"
     port: int = 7860
+    llm: LLMSettings = field(
+        default_factory=LLMSettings
+    )  # the user's model; off without ASSISTANT_LLM_BASE_URL
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -73,4 +79,5 @@ class Settings:
             chroma_port=int(get("CHROMA_PORT")),
             host=get("ASSISTANT_HOST"),
             port=int(get("ASSISTANT_PORT")),
+            llm=LLMSettings.from_env(env),
         )
