@@ -6,6 +6,7 @@ Usage::
     with ScriptedLLM() as llm:                     # http://127.0.0.1:<port>/v1
         llm.script(Reply("不可以，……[1]。"))          # the next request gets this reply
         llm.script(Reply("…", delay_s=5))          # … or answers after 5 s
+        llm.script(lambda body: Reply(...))        # … or a reply made from the request
         llm.requests[-1]["messages"]               # what the client sent
 """
 
@@ -15,6 +16,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,13 +36,16 @@ class Reply:
     status: int = 200
 
 
+Scripted = Reply | Callable[[dict[str, Any]], Reply]  # a reply, or one made from the request body
+
+
 class ScriptedLLM:
     """The server; replies are taken in order from the script, then ``default`` answers."""
 
-    def __init__(self, default: Reply | None = None) -> None:
-        self.default = default or Reply("（没有安排回答）")
+    def __init__(self, default: Scripted | None = None) -> None:
+        self.default: Scripted = default or Reply("（没有安排回答）")
         self.requests: list[dict[str, Any]] = []
-        self._script: deque[Reply] = deque()
+        self._script: deque[Scripted] = deque()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
 
@@ -48,15 +53,16 @@ class ScriptedLLM:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def script(self, *replies: Reply) -> None:
+    def script(self, *replies: Scripted) -> None:
         self._script.extend(replies)
 
     def reset(self) -> None:
         self._script.clear()
         self.requests.clear()
 
-    def next_reply(self) -> Reply:
-        return self._script.popleft() if self._script else self.default
+    def next_reply(self, body: dict[str, Any]) -> Reply:
+        reply = self._script.popleft() if self._script else self.default
+        return reply(body) if callable(reply) else reply
 
     def __enter__(self) -> ScriptedLLM:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -78,7 +84,7 @@ def _handler(llm: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
                 return
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             llm.requests.append(body)
-            reply = llm.next_reply()
+            reply = llm.next_reply(body)
             time.sleep(reply.delay_s)
             try:
                 if reply.status != 200:

@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models import BaseChatModel
 
@@ -35,6 +35,17 @@ MAX_VERDICT_CHARS = 6
 _MARKER = re.compile(r"\[(\d+)\]")
 
 ProvisionOf = Callable[[str, str], Provision | None]
+
+
+@dataclass
+class Report:
+    """What one LLM step did (for the evaluation): whether the model was asked, the sentences kept and
+    dropped, and why the extractive answer was shown (unavailable, verdict, too_few_kept; None: it was not)."""
+
+    asked: bool = False
+    kept: list[Checked] = field(default_factory=list)
+    dropped: list[Checked] = field(default_factory=list)
+    fallback: str | None = None
 
 
 class AnswerWriter:
@@ -59,24 +70,27 @@ class AnswerWriter:
             answer.supported and answer.intent not in SKIPPED_INTENTS and 0 < len(answer.citations) <= limit
         )
 
-    def write(self, question: str, extractive: Answer) -> Answer:
-        """The verified model answer (one plain request), or the extractive answer."""
-        *_, final = self._run(question, extractive, stream=False)
+    def write(self, question: str, extractive: Answer, report: Report | None = None) -> Answer:
+        """The verified model answer (one plain request), or the extractive answer; ``report`` (for the
+        evaluation) receives the sentences kept and dropped and why the answer fell back."""
+        *_, final = self._run(question, extractive, stream=False, report=report or Report())
         return final
 
     def stream(self, question: str, extractive: Answer) -> Iterator[Answer]:
         """Partial answers (mode "llm") as verified sentences stream in (SSE), then the final answer, which
         may be the extractive one; the caller shows each in turn."""
-        yield from self._run(question, extractive, stream=True)
+        yield from self._run(question, extractive, stream=True, report=Report())
 
-    def _run(self, question: str, extractive: Answer, stream: bool) -> Iterator[Answer]:
+    def _run(self, question: str, extractive: Answer, stream: bool, report: Report) -> Iterator[Answer]:
         sources = self._sources(extractive) if self.applies(extractive) else []
         if not sources:
             yield extractive
             return
+        report.asked = True
         draft = Draft(
             extractive, sources, Verifier(sources, self.settings.verification, self.synonyms), self.settings
         )
+        report.kept, report.dropped = draft.kept, draft.dropped
         messages = answer_messages(self.settings.answer_prompt, question, draft.verdict_word, sources)
         start = time.monotonic()
         splitter = SentenceSplitter()
@@ -92,9 +106,11 @@ class AnswerWriter:
                     draft.add(sentence)
         except LLMUnavailable as exc:
             log.warning("llm fallback to the extractive answer: %s (question %r)", exc, question)
+            report.fallback = "unavailable"
             yield replace(extractive, mode="extractive")
             return
         final = draft.finish()
+        report.fallback = draft.fallback
         log.info(
             "llm answer: mode=%s kept=%d dropped=%d prompt=%s seconds=%.2f dropped_sentences=%s",
             final.mode,
@@ -129,6 +145,7 @@ class Draft:
         self.kept: list[Checked] = []
         self.dropped: list[Checked] = []
         self.abandoned = False  # the verdict failed: the extractive answer will be shown
+        self.fallback: str | None = None  # why the extractive answer was shown: verdict, too_few_kept
         self._opening: str | None = None  # a bare first sentence (不可以。) waiting for the next one
 
     def add(self, sentence: str) -> bool:
@@ -168,8 +185,11 @@ class Draft:
         if self._opening is not None:  # a reply that was only the bare verdict
             self.add("")
         total = len(self.kept) + len(self.dropped)
-        enough = total and len(self.kept) / total >= self.rules.min_kept_share
-        if self.abandoned or not enough:
+        if self.abandoned:
+            self.fallback = "verdict"
+        elif not total or len(self.kept) / total < self.rules.min_kept_share:
+            self.fallback = "too_few_kept"
+        if self.fallback:
             return replace(self.extractive, mode="extractive", dropped=self._dropped_dicts())
         return self.partial()
 
