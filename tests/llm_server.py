@@ -7,12 +7,14 @@ Usage::
         llm.script(Reply("不可以，……[1]。"))          # the next request gets this reply
         llm.script(Reply("…", delay_s=5))          # … or answers after 5 s
         llm.script(lambda body: Reply(...))        # … or a reply made from the request
+        llm.script(quoting_reply)                  # … such as one quoting each provision it was given
         llm.requests[-1]["messages"]               # what the client sent
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -149,3 +151,21 @@ def _chunk(delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
         "model": MODEL,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
+
+
+_PROVISION = re.compile(r"^\[(\d+)\] [^\n]+\n(.+?)(?=\n\n\[\d+\] |\Z)", re.MULTILINE | re.DOTALL)
+_VERDICT = re.compile(r"【结论】\n(.+)\n")
+
+
+def quoting_reply(body: dict[str, Any], extra: str = "", most: int = 3) -> Reply:
+    """A faithful reply to an answer prompt: the verdict word first (when one is given), then for each
+    provision (at most ``most``) its first clause, cited; ``extra`` is appended as it is."""
+    prompt = body["messages"][-1]["content"]
+    sentences = []
+    for number, text in _PROVISION.findall(prompt)[:most]:
+        clause = re.split(r"[。；：\n]", re.sub(r"^（[一二三四五六七八九十百]+）", "", text.strip()))[0]
+        sentences.append(f"{clause[:60].rstrip('，')}[{number}]。")
+    verdict = _VERDICT.search(prompt)
+    if verdict and verdict.group(1) != "无" and sentences:
+        sentences[0] = f"{verdict.group(1)}，{sentences[0]}"
+    return Reply("".join(sentences) + extra, piece_chars=8, piece_delay_s=0.02)
