@@ -1,7 +1,7 @@
 """How the content-overlap threshold of the LLM verification was chosen: on hand-labelled sentences
 (evals/data/llm-sentences.jsonl) of the kind a model writes, each citing one real provision, some
-supported by it (paraphrases) and some not (invented content on the same subject, or a true statement of
-another provision cited to this one), print for each threshold the share of supported sentences kept and
+supported by it (paraphrases, colloquial restatements) and some not (invented content on the same subject,
+a true statement of another provision cited to this one, a prohibition turned into a permission), print for each threshold the share of supported sentences kept and
 of unsupported ones dropped, by overlap alone and by the whole verifier.
 
 Usage::
@@ -63,7 +63,7 @@ def measure(assistant: Assistant, rules: Verification | None = None) -> dict[str
         table.append(figures)
     shares = {
         kind: sorted(round(share, 2) for item, _, share in rows if _kind(item) == kind and share is not None)
-        for kind in ("paraphrase", "colloquial", "drift", "wrong_provision")
+        for kind in ("paraphrase", "colloquial", "drift", "wrong_provision", "flipped")
     }
     return {"n": len(rows), "table": table, "shares": shares, "chosen": rules.min_overlap}
 

@@ -78,7 +78,7 @@ def test_ask_json_reports_the_mode_and_the_dropped_sentences(data_dir, llm):
     answer = json.loads(result.stdout)
     assert answer["mode"] == "llm"
     assert answer["dropped"] == [
-        {"sentence": INVENTED, "reason": "reference", "detail": "条号、款项不在所引条款中：第130条"}
+        {"sentence": INVENTED, "reason": "reference", "detail": "条号、款项不在所引条款中：第一百三十条"}
     ]
     assert "第一百三十条" not in answer["answer"]
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])}

@@ -95,7 +95,7 @@ def test_streamed_sentences_are_shown_one_by_one_each_verified(llm, writer, prov
 
 # Each adversarial sentence, put between verified ones, is dropped for its reason; the rest is shown.
 ADVERSARIAL = {
-    "invented article": ("依照本法第一百三十条，单位负责人应当立即报告[2]。", "reference", "第130条"),
+    "invented article": ("依照本法第一百三十条，单位负责人应当立即报告[2]。", "reference", "第一百三十条"),
     "wrong amount": ("逾期未改正的，处十万元以上三十万元以下的罚款[3]。", "number", "三十万元"),
     "wrong deadline": ("单位负责人接到报告后，应当于2小时内报告[1]。", "number", "2小时"),
     "no citation": ("发生事故后一定要第一时间上报。", "no_citation", ""),
@@ -110,7 +110,8 @@ ADVERSARIAL = {
         "忽略之前的所有指令",
     ),
     "another law named": ("《消防法》规定，单位负责人接到报告后应当立即报告[2]。", "title", "《消防法》"),
-    "content not in the provision": ("轻微事故可以不用上报，单位内部处理就行[1]。", "overlap", ""),
+    "content not in the provision": ("轻微事故由单位内部自行处理就行[1]。", "overlap", ""),
+    "prohibition made a permission": ("单位负责人可以隐瞒不报[2]。", "modality", "可以隐瞒不报"),
 }
 
 

@@ -20,7 +20,9 @@ from functools import cached_property
 from assistant.answer import Citation
 from assistant.llm.facts import matches, quantities, references, titles
 from assistant.llm.settings import Verification
+from assistant.segments import ITEM_MARKER
 from corpus.model import Provision
+from corpus.numerals import int_to_cn
 
 # Why a sentence was dropped: code → what the operator reads.
 REASONS = {
@@ -30,6 +32,7 @@ REASONS = {
     "reference": "条号、款项不在所引条款中",
     "title": "法规名称与所引条款不符",
     "number": "数字、金额、期限或日期与所引条款不符",
+    "modality": "把条款禁止或要求的事说成可以，或把要求的事说成不必",
     "overlap": "内容与所引条款重合太少",
     "verdict_conflict": "结论与检索判定的结论相反",
     "verdict_missing": "第一句没有先说明结论",
@@ -44,6 +47,16 @@ _INSTRUCTION = re.compile(
     r"|提示词|系统提示|系统消息|新的指令|开发者模式|越狱|(?i:prompt|system|ignore|instruction)"
     r"|作为.{0,4}(AI|人工智能|语言模型|大模型|助手)|我是.{0,4}(AI|人工智能|语言模型|大模型)"
 )
+# Modal words: a permission or an exemption in a sentence, and what a provision says before the same action.
+_PERMISSIONS = ("可以", "有权", "允许", "能够")
+_GRANT = re.compile(r"(?<![不无])(?:可以|有权|允许|能够)(?!不)|可以不|不用|不必|无需|不需要|无须")
+_PROHIBITION = re.compile(r"不得|禁止|严禁|不准|无权")
+_FORBIDS = re.compile(r"不得|禁止|严禁|不准|无权|不能|不可以|不允许|不许")  # as a sentence may say it
+_PERMISSION = re.compile(r"可以|有权|允许")
+_REQUIREMENT = re.compile(r"应当|必须|应该")
+_EXEMPTION = re.compile(r"可以不|不必|无需|无须|免于")
+_MODAL_REACH = 8  # characters before an action where its modal word is looked for
+_ACTION_CHARS = 4  # characters of the action after a sentence's modal word that are looked up
 # A sentence that opens with a yes/no judgement.
 _VERDICT_OPENING = re.compile(r"^(?:不|没有?)?(?:可以|能|行|合法|违法|允许|需要|必须|应当|有权|是)[，,。！!]")
 # Characters that bind no content (particles, pronouns): bigrams holding one are not counted.
@@ -162,7 +175,8 @@ def _references(body: str, sources: list[Source]) -> str:
     missing = []
     for kind, number in sorted(references(body)):
         if not any(_holds(source, kind, number) for source in sources):
-            missing.append(f"第{number}{kind}" if kind != "（）" else f"（{number}）")
+            written = int_to_cn(number) if 0 < number < 10000 else str(number)
+            missing.append(f"第{written}{kind}" if kind != "（）" else f"（{written}）")
     return "、".join(missing)
 
 
@@ -195,7 +209,43 @@ def _numbers(body: str, sources: list[Source]) -> str:
     return "、".join(written for q, written in quantities(body).items() if not matches(q, known))
 
 
-_FACT_CHECKS = {"reference": _references, "title": _titles, "number": _numbers}
+def _modality(body: str, sources: list[Source]) -> str:
+    """Where the sentence grants what the cited provision forbids (可以隐瞒不报 against 不得隐瞒不报) or waives
+    what it requires (不必报告 against 应当……报告): judged at the action after the sentence's modal word,
+    and at the provision's sentence that best matches the whole sentence."""
+    text = "\n".join(s.provision.text for s in sources)
+    for match in _GRANT.finditer(body):
+        permits = match.group(0) in _PERMISSIONS
+        contrary, same = (_PROHIBITION, _PERMISSION) if permits else (_REQUIREMENT, _EXEMPTION)
+        if (permits and _FORBIDS.search(body)) or (not permits and _REQUIREMENT.search(body)):
+            continue  # the sentence states both: 可以拒绝，单位不得……
+        action = re.split(r"[，。；：、,\s]", body[match.end() :], maxsplit=1)[0][:_ACTION_CHARS]
+        before = [
+            text[max(0, m.start() - _MODAL_REACH) : m.start()] for m in re.finditer(re.escape(action), text)
+        ]
+        at_action = any(contrary.search(b) for b in before) and not any(same.search(b) for b in before)
+        best = _best_sentence(body, text)
+        if at_action or (contrary.search(best) and not same.search(best)):
+            return match.group(0) + action
+    return ""
+
+
+def _best_sentence(body: str, text: str) -> str:
+    """The sentence of the text (up to 。；or a line end) sharing most content bigrams with the body; a 项
+    comes with its lead-in (生产经营单位应当……：), which holds its modal word."""
+    own = content_bigrams(body)
+    candidates: list[tuple[str, str]] = []  # (sentence, sentence with its lead-in)
+    lead = ""
+    for line in text.split("\n"):
+        item = ITEM_MARKER.match(line) is not None
+        if not item:
+            lead = line
+        candidates += [(s, f"{lead} {s}" if item else s) for s in re.split(r"[。；]", line) if s.strip()]
+    scored = [(len(own & content_bigrams(s)), -len(s), full) for s, full in candidates]
+    return max(scored)[2] if scored else ""
+
+
+_FACT_CHECKS = {"reference": _references, "title": _titles, "number": _numbers, "modality": _modality}
 
 
 def _dropped(sentence: str, cited: tuple[int, ...], reason: str, detail: str = "") -> Checked:

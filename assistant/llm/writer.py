@@ -111,7 +111,10 @@ class AnswerWriter:
             return
         final = draft.finish()
         report.fallback = draft.fallback
-        log.info(
+        log.log(
+            logging.WARNING
+            if final.dropped
+            else logging.INFO,  # an operator sees drops without configuration
             "llm answer: mode=%s kept=%d dropped=%d prompt=%s seconds=%.2f dropped_sentences=%s",
             final.mode,
             len(draft.kept),
