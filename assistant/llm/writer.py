@@ -227,5 +227,6 @@ def verdict_word(answer: Answer) -> str | None:
     """The word the extractive answer's first line opens with (不合法, 可以 …), None without a verdict."""
     if answer.verdict is None:
         return None
-    head = re.split(r"[，,。！!\[]", answer.answer.split("\n", 1)[0], maxsplit=1)[0].strip()
+    first_line = answer.answer.split("\n", 1)[0].removeprefix("结论：")
+    head = re.split(r"[，,。！!：:\[]", first_line, maxsplit=1)[0].strip()
     return head if 0 < len(head) <= MAX_VERDICT_CHARS else VERDICT_WORDS.get(answer.verdict)
