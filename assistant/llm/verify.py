@@ -50,13 +50,16 @@ _INSTRUCTION = re.compile(
 # Modal words: a permission or an exemption in a sentence, and what a provision says before the same action.
 _PERMISSIONS = ("可以", "有权", "允许", "能够")
 _GRANT = re.compile(r"(?<![不无])(?:可以|有权|允许|能够)(?!不)|可以不|不用|不必|无需|不需要|无须")
-_PROHIBITION = re.compile(r"不得|禁止|严禁|不准|无权")
-_FORBIDS = re.compile(r"不得|禁止|严禁|不准|无权|不能|不可以|不允许|不许")  # as a sentence may say it
-_PERMISSION = re.compile(r"可以|有权|允许")
+_FORBIDS = re.compile(
+    r"不得|禁止|严禁|不准|无权|不能|不可以|不允许|不许"
+)  # a prohibition as a sentence says it
 _REQUIREMENT = re.compile(r"应当|必须|应该")
-_EXEMPTION = re.compile(r"可以不|不必|无需|无须|免于")
-_MODAL_REACH = 8  # characters before an action where its modal word is looked for
-_ACTION_CHARS = 4  # characters of the action after a sentence's modal word that are looked up
+# How a provision qualifies an action: the last of these before it in its sentence governs it.
+_MODAL = re.compile(
+    r"(?P<prohibition>不得|禁止|严禁|不准|无权)|(?P<exemption>可以不|不必|无需|无须|免于)"
+    r"|(?P<permission>可以|有权|允许)|(?P<requirement>应当|必须|应该)"
+)
+_STRETCH_CHARS = 3  # shortest stretch of a sentence's words looked up in its provision
 # A sentence that opens with a yes/no judgement.
 _VERDICT_OPENING = re.compile(r"^(?:不|没有?)?(?:可以|能|行|合法|违法|允许|需要|必须|应当|有权|是)[，,。！!]")
 # Characters that bind no content (particles, pronouns): bigrams holding one are not counted.
@@ -211,38 +214,52 @@ def _numbers(body: str, sources: list[Source]) -> str:
 
 def _modality(body: str, sources: list[Source]) -> str:
     """Where the sentence grants what the cited provision forbids (可以隐瞒不报 against 不得隐瞒不报) or waives
-    what it requires (不必报告 against 应当……报告): judged at the action after the sentence's modal word,
-    and at the provision's sentence that best matches the whole sentence."""
+    what it requires (不必报告 against 应当……报告): each stretch of the words after its modal word that the
+    provision also has is governed there by a contrary modal word, never by the same kind."""
     text = "\n".join(s.provision.text for s in sources)
     for match in _GRANT.finditer(body):
         permits = match.group(0) in _PERMISSIONS
-        contrary, same = (_PROHIBITION, _PERMISSION) if permits else (_REQUIREMENT, _EXEMPTION)
-        if (permits and _FORBIDS.search(body)) or (not permits and _REQUIREMENT.search(body)):
+        if (_FORBIDS if permits else _REQUIREMENT).search(body):
             continue  # the sentence states both: 可以拒绝，单位不得……
-        action = re.split(r"[，。；：、,\s]", body[match.end() :], maxsplit=1)[0][:_ACTION_CHARS]
-        before = [
-            text[max(0, m.start() - _MODAL_REACH) : m.start()] for m in re.finditer(re.escape(action), text)
-        ]
-        at_action = any(contrary.search(b) for b in before) and not any(same.search(b) for b in before)
-        best = _best_sentence(body, text)
-        if at_action or (contrary.search(best) and not same.search(best)):
-            return match.group(0) + action
+        contrary, same = ("prohibition", "permission") if permits else ("requirement", "exemption")
+        rest = re.split(r"[，。；：,]", body[match.end() :], maxsplit=1)[0]
+        for fragment in _shared_stretches(rest, text):
+            kinds = {_governing(text, m.start()) for m in re.finditer(re.escape(fragment), text)}
+            if contrary in kinds and same not in kinds:
+                return match.group(0) + fragment
     return ""
 
 
-def _best_sentence(body: str, text: str) -> str:
-    """The sentence of the text (up to 。；or a line end) sharing most content bigrams with the body; a 项
-    comes with its lead-in (生产经营单位应当……：), which holds its modal word."""
-    own = content_bigrams(body)
-    candidates: list[tuple[str, str]] = []  # (sentence, sentence with its lead-in)
-    lead = ""
-    for line in text.split("\n"):
-        item = ITEM_MARKER.match(line) is not None
-        if not item:
-            lead = line
-        candidates += [(s, f"{lead} {s}" if item else s) for s in re.split(r"[。；]", line) if s.strip()]
-    scored = [(len(own & content_bigrams(s)), -len(s), full) for s, full in candidates]
-    return max(scored)[2] if scored else ""
+def _shared_stretches(words: str, text: str) -> list[str]:
+    """The longest stretches (at least _STRETCH_CHARS characters) of ``words`` that occur in ``text``."""
+    found, i = [], 0
+    while i <= len(words) - _STRETCH_CHARS:
+        length = next(
+            (n for n in range(len(words) - i, _STRETCH_CHARS - 1, -1) if words[i : i + n] in text), 0
+        )
+        if length:
+            found.append(words[i : i + length])
+        i += length or 1
+    return found
+
+
+def _governing(text: str, position: int) -> str | None:
+    """The kind of the last modal word before ``position`` in its sentence, or, for a 项 that has none, in
+    the lead-in it belongs to (生产经营单位应当……：): prohibition, exemption, permission or requirement."""
+    start = max(text.rfind(mark, 0, position) for mark in "。；\n") + 1
+    modals = list(_MODAL.finditer(text, start, position))
+    if not modals:
+        line_start = text.rfind("\n", 0, position) + 1
+        if not ITEM_MARKER.match(text[line_start:position]):
+            return None
+        lead_end = line_start - 1
+        while lead_end > 0:  # the nearest line above that is not a 项
+            lead_start = text.rfind("\n", 0, lead_end) + 1
+            if not ITEM_MARKER.match(text[lead_start:lead_end]):
+                modals = list(_MODAL.finditer(text, lead_start, lead_end))
+                break
+            lead_end = lead_start - 1
+    return modals[-1].lastgroup if modals else None
 
 
 _FACT_CHECKS = {"reference": _references, "title": _titles, "number": _numbers, "modality": _modality}
