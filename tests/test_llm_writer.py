@@ -112,6 +112,11 @@ ADVERSARIAL = {
     "another law named": ("《消防法》规定，单位负责人接到报告后应当立即报告[2]。", "title", "《消防法》"),
     "content not in the provision": ("轻微事故由单位内部自行处理就行[1]。", "overlap", ""),
     "prohibition made a permission": ("单位负责人可以隐瞒不报[2]。", "modality", "可以隐瞒不报"),
+    "numbers mixed up": (
+        "事故现场有关人员应当立即报告本单位负责人，单位负责人应当立即如实报告当地负有安全生产监督管理职责的部门[1]。",
+        "better_source",
+        "[2]",
+    ),
 }
 
 

@@ -34,6 +34,7 @@ REASONS = {
     "number": "数字、金额、期限或日期与所引条款不符",
     "modality": "把条款禁止或要求的事说成可以，或把要求的事说成不必",
     "overlap": "内容与所引条款重合太少",
+    "better_source": "内容明显出自另一条所列条款，出处标错",
     "verdict_conflict": "结论与检索判定的结论相反",
     "verdict_missing": "第一句没有先说明结论",
     "verdict_unsupported": "检索未能断定是非，模型不得自行下结论",
@@ -124,16 +125,37 @@ class Verifier:
             detail = check(body, sources)
             if detail:
                 return _dropped(sentence, cited, reason, detail)
-        text = " ".join(s.provision.text for s in sources)
-        share = overlap_share(self.in_law_words(body, text), text, self.rules.min_bigrams)
+        share = self.overlap(body, sources)
         if share is not None and share < self.rules.min_overlap:
             return _dropped(sentence, cited, "overlap", f"{share:.2f} < {self.rules.min_overlap:.2f}")
+        better = self._better_source(body, cited, share)
+        if better is not None:
+            return _dropped(sentence, cited, "better_source", f"[{better}]")
         return Checked(sentence, cited)
 
+    def _better_source(self, body: str, cited: tuple[int, ...], share: float | None) -> int | None:
+        """A supplied provision the sentence restates clearly better than the ones it cites (the model
+        mixed up its numbers), None when there is none."""
+        if share is None:
+            return None
+        others = {n: self.overlap(body, [source]) for n, source in self.sources.items() if n not in cited}
+        best = max(others, key=lambda n: others[n] or 0, default=None)
+        if best is not None and (others[best] or 0) >= share + self.rules.swap_margin:
+            return best
+        return None
+
+    def overlap(self, body: str, sources: list[Source]) -> float | None:
+        """The sentence's overlap with the best window of each cited provision, in the law's words."""
+        texts = [s.provision.text for s in sources]
+        sentence = self.in_law_words(body, " ".join(texts))
+        windows = " ".join(best_window(sentence, text, self.rules.overlap_window) for text in texts)
+        return overlap_share(sentence, windows, self.rules.min_bigrams)
+
     def in_law_words(self, sentence: str, text: str) -> str:
-        """The sentence with each colloquial word replaced by its law term that the text uses."""
+        """The sentence with each colloquial word that the text does not use replaced by its law term that
+        the text uses."""
         for colloquial, terms in self.synonyms:
-            if colloquial in sentence:
+            if colloquial in sentence and colloquial not in text:
                 term = next((t for t in terms if t in text), None)
                 if term:
                     sentence = sentence.replace(colloquial, term)
@@ -159,6 +181,15 @@ def overlap_share(sentence: str, text: str, min_bigrams: int = 1) -> float | Non
     if len(own) < min_bigrams or not own:
         return None
     return len(own & content_bigrams(text)) / len(own)
+
+
+def best_window(sentence: str, text: str, size: int) -> str:
+    """The ``size`` consecutive sentences of the text (cut after 。；or a line end) that share most content
+    bigrams with the sentence: what a sentence of an answer can restate."""
+    parts = [part for part in re.split(r"(?<=[。；\n])", text) if part.strip()]
+    windows = ["".join(parts[i : i + size]) for i in range(max(1, len(parts) - size + 1))]
+    own = content_bigrams(sentence)
+    return max(windows, key=lambda window: len(own & content_bigrams(window)), default=text)
 
 
 def content_bigrams(text: str) -> set[str]:
