@@ -147,6 +147,9 @@ class Verifier:
     def overlap(self, body: str, sources: list[Source]) -> float | None:
         """The sentence's overlap with the best window of each cited provision, in the law's words."""
         texts = [s.provision.text for s in sources]
+        for source in sources:  # 安全生产法规定…: the cited document's own name is no content
+            for title in titles(source.citation.citation):
+                body = body.replace(title, " ").replace(title.removeprefix("中华人民共和国"), " ")
         sentence = self.in_law_words(body, " ".join(texts))
         windows = " ".join(best_window(sentence, text, self.rules.overlap_window) for text in texts)
         return overlap_share(sentence, windows, self.rules.min_bigrams)
@@ -185,8 +188,15 @@ def overlap_share(sentence: str, text: str, min_bigrams: int = 1) -> float | Non
 
 def best_window(sentence: str, text: str, size: int) -> str:
     """The ``size`` consecutive sentences of the text (cut after 。；or a line end) that share most content
-    bigrams with the sentence: what a sentence of an answer can restate."""
-    parts = [part for part in re.split(r"(?<=[。；\n])", text) if part.strip()]
+    bigrams with the sentence, a 项 read with its lead-in: what a sentence of an answer can restate."""
+    parts: list[str] = []
+    lead = ""
+    for line in text.split("\n"):
+        item = ITEM_MARKER.match(line) is not None
+        pieces = [piece for piece in re.split(r"(?<=[。；])", line) if piece.strip()]
+        if not item and pieces:
+            lead = pieces[-1]  # the sentence a following 项 continues (……负有下列职责：)
+        parts += [f"{lead}{piece}" if item else piece for piece in pieces]
     windows = ["".join(parts[i : i + size]) for i in range(max(1, len(parts) - size + 1))]
     own = content_bigrams(sentence)
     return max(windows, key=lambda window: len(own & content_bigrams(window)), default=text)
