@@ -40,7 +40,7 @@ class Verification:
     2 provision sentences the verifier drops all 48 unsupported labelled sentences and keeps 44 of 50
     supported ones (the six dropped are colloquial restatements), also when two more provisions are
     supplied beside them; it keeps all 405 verbatim clauses and drops 96.8 % of the mismatched citations
-    (``swap_margin`` 0.15; 84.7 % without that check). At 0.50 two mismatched labelled citations pass; a
+    (``swap_margin`` 0.15; 84.7 % without that check). At 0.50 two unsupported labelled sentences pass; a
     dropped true sentence costs style, a kept wrong one the user's trust."""
 
     min_overlap: float = 0.55  # share of a sentence's content bigrams that occur in its cited provisions
