@@ -91,6 +91,10 @@ class Answer:
     # For a yes/no question: "yes" or "no" when the cited provisions decide it (the answer's first line
     # then states it plainly, e.g. "不合法。"), None otherwise.
     verdict: str | None = None
+    # "llm" when the user's model wrote the text and every sentence in it was verified (assistant/llm/),
+    # else "extractive"; ``dropped`` lists the model's sentences removed, with the reason (for the operator).
+    mode: str = "extractive"
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +103,8 @@ class Answer:
             "supported": self.supported,
             "verdict": self.verdict,
             "citations": [asdict(c) for c in self.citations],
+            "mode": self.mode,
+            "dropped": self.dropped,
         }
 
 

@@ -8,10 +8,10 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Answer, compose
 from assistant.duties import BodyDuties, DutyMatrix, Responsibility
@@ -34,6 +34,9 @@ from corpus.units import canonical_unit
 from corpus.versions import HISTORICAL
 from indexers.concepts import ConceptDictionary
 from indexers.reader import IndexReader
+
+if TYPE_CHECKING:
+    from assistant.llm.writer import AnswerWriter
 
 MAX_QUESTION_CHARS = 2000
 ANSWER_DEPTH = 5  # provisions an answer may draw on
@@ -124,7 +127,40 @@ class Assistant:
         )
 
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
-        """A cited answer; ``context_doc`` is the document named earlier in the conversation."""
+        """A cited answer; ``context_doc`` is the document named earlier in the conversation. With the user's
+        model configured (ASSISTANT_LLM_BASE_URL), its verified rewrite of the extractive answer."""
+        extractive = self.extractive_answer(self._retrieval_question(question), context_doc)
+        return self.writer.write(question, extractive) if self.writer else extractive
+
+    def ask_stream(self, question: str, context_doc: str | None = None) -> Iterator[Answer]:
+        """Like ``ask``, with the model's verified sentences as they stream in: partial answers, then the
+        final one (the extractive answer alone without a model)."""
+        extractive = self.extractive_answer(self._retrieval_question(question), context_doc)
+        if self.writer is None:
+            yield extractive
+            return
+        yield from self.writer.stream(question, extractive)
+
+    @cached_property
+    def writer(self) -> AnswerWriter | None:
+        """The LLM step over the user's endpoint, None when none is configured."""
+        if not self.settings.llm.enabled:
+            return None
+        from assistant.llm.writer import AnswerWriter  # langchain-openai loads only when a model is set
+
+        return AnswerWriter(self.settings.llm, self.index.provision, self.analyzer.synonyms)
+
+    def _retrieval_question(self, question: str) -> str:
+        """The question as retrieval reads it: rewritten by the model when ASSISTANT_LLM_REWRITE is on."""
+        text = validate_question(question)
+        if self.writer is None or not self.settings.llm.rewrite:
+            return text
+        from assistant.llm.rewrite import rewrite_query
+
+        return rewrite_query(self.writer.model, self.settings.llm, text)
+
+    def extractive_answer(self, question: str, context_doc: str | None = None) -> Answer:
+        """The extractive cited answer (the default, and the fallback of the LLM step)."""
         text = validate_question(question)
         missing = self.missing_reference(text, context_doc)
         if missing:

@@ -9,8 +9,10 @@ Usage::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from assistant.llm.settings import LLM_ENVIRONMENT, LLMSettings
 
 # Name of each variable, its default, and what it configures (the README's configuration table; the bot
 # channels' variables are in bots/settings.py).
@@ -31,6 +33,7 @@ ENVIRONMENT = {
         "网页和 HTTP API 监听的地址（serve）；0.0.0.0 表示允许局域网内的手机访问",
     ),
     "ASSISTANT_PORT": ("7860", "网页和 HTTP API 监听的端口（serve）"),
+    **LLM_ENVIRONMENT,
 }
 
 
@@ -48,6 +51,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     library_embedder: str = "static"
+    llm: LLMSettings = field(
+        default_factory=LLMSettings
+    )  # the user's model; off without ASSISTANT_LLM_BASE_URL
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -67,4 +73,5 @@ class Settings:
             host=get("ASSISTANT_HOST"),
             port=int(get("ASSISTANT_PORT")),
             library_embedder=get("ASSISTANT_LIBRARY_EMBEDDER"),
+            llm=LLMSettings.from_env(env),
         )

@@ -29,7 +29,8 @@ SETS = ("dev", "worker", "exam", "lookup")
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
-    """The eval flags: --sets, --modes, --json, --misses, --bench, --repeat, --check-floors, --floors."""
+    """The eval flags: --sets, --modes, --json, --misses, --bench, --repeat, --check-floors, --floors,
+    --llm, --rewrite."""
     parser.add_argument(
         "--sets",
         type=_choices(SETS),
@@ -48,6 +49,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="--bench 时每个查询重复的次数（默认 3）")
     parser.add_argument("--check-floors", action="store_true", help="检查指标下限，有不达标时退出码为 1")
     parser.add_argument("--floors", type=Path, default=FLOORS_FILE, help="下限文件（默认 evals/floors.json）")
+    parser.add_argument("--llm", action="store_true", help="评测大模型回答（需配置 ASSISTANT_LLM_BASE_URL）")
+    parser.add_argument("--rewrite", action="store_true", help="--llm 时同时测定大模型改写问题对检索的影响")
 
 
 class WithBaseline:
@@ -72,6 +75,10 @@ class WithBaseline:
 def run(args: argparse.Namespace, assistant: Assistant) -> int:
     """Run the benchmark or the evaluation as the flags say; 1 when a floor is violated."""
     sets = load_sets(args.sets, assistant)
+    if args.llm:
+        from evals.llm import run_llm_command  # langchain-openai loads only here
+
+        return run_llm_command(args, assistant, sets)
     searchers = WithBaseline(assistant)
     if args.bench:
         return _bench(args, searchers, sets)

@@ -349,13 +349,15 @@ def test_unsupported_without_hits_is_just_the_sentence():
         "supported": False,
         "verdict": None,
         "citations": [],
+        "mode": "extractive",
+        "dropped": [],
     }
 
 
 def test_to_dict_has_exactly_the_api_fields(hits):
     answer = compose("第21条", "lookup", hits((LAW, "第二十一条")), True)
     data = answer.to_dict()
-    assert list(data) == ["answer", "intent", "supported", "verdict", "citations"]
+    assert list(data) == ["answer", "intent", "supported", "verdict", "citations", "mode", "dropped"]
     assert list(data["citations"][0]) == ["doc_id", "unit", "citation", "quote"]
     assert data["intent"] == "lookup" and data["supported"] is True
 

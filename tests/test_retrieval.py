@@ -168,7 +168,8 @@ def test_cli_ask_json_contract(data_dir: Path):
     result = run_cli(data_dir, "ask", "发生生产安全事故后，单位负责人多长时间内要报告？", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answer", "intent", "supported", "verdict", "citations"}
+    assert set(answer) == {"answer", "intent", "supported", "verdict", "citations", "mode", "dropped"}
+    assert answer["mode"] == "extractive" and answer["dropped"] == []
     assert answer["intent"] == "fact" and answer["supported"] is True
     assert set(answer["citations"][0]) == {"doc_id", "unit", "citation", "quote"}
     assert "1小时" in answer["answer"]

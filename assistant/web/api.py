@@ -70,6 +70,12 @@ class CitationOut(BaseModel):
     quote: str
 
 
+class DroppedOut(BaseModel):
+    sentence: str
+    reason: str = Field(description="原因代码，如 number、reference、no_citation")
+    detail: str = Field(description="中文说明")
+
+
 class AnswerOut(BaseModel):
     answer: str
     intent: str
@@ -78,6 +84,13 @@ class AnswerOut(BaseModel):
         default=None, description="是非问题的结论：yes 或 no（回答的第一行写明），不能断定时为 null"
     )
     citations: list[CitationOut]
+    mode: str = Field(
+        default="extractive",
+        description="llm：由用户配置的大模型撰写且每句已核对出处；extractive：摘录式回答",
+    )
+    dropped: list[DroppedOut] = Field(
+        default_factory=list, description="大模型回答中未通过核对而删去的句子及原因"
+    )
 
 
 class ParagraphOut(BaseModel):

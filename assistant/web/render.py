@@ -19,6 +19,8 @@ from assistant.answer import Answer
 from assistant.views import versions_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
+LLM_NOTE = "这段回答由您配置的大模型依据下列出处撰写，每句都已与所引条款核对。"
+WRITING_NOTE = "正在撰写，每句核对出处后显示……"
 
 
 def provision_path(provision_id: str) -> str:
@@ -65,11 +67,13 @@ def document_facts(document: dict[str, Any]) -> str:
     return " · ".join(fact for fact in facts if fact)
 
 
-def answer_html(answer: Answer, views: Sequence[dict[str, Any] | None], anchor: str = "a") -> str:
+def answer_html(
+    answer: Answer, views: Sequence[dict[str, Any] | None], anchor: str = "a", writing: bool = False
+) -> str:
     """A chat reply: the verdict (when the answer has one) or the direct reply first and set apart, the
     other lines, then one expandable source per citation that opens the full provision (its quote when
     the provision is no longer in the index). Each [n] in the text links to source n, whose id is
-    ``<anchor>-s<n>``."""
+    ``<anchor>-s<n>``. An answer written by the user's model says so; ``writing``: it is still coming."""
     lines = [line for line in answer.answer.split("\n") if line.strip()]
     paragraphs = [f'<p class="line">{_linked(line, answer, anchor)}</p>' for line in lines[1:]]
     if lines and answer.verdict:
@@ -79,6 +83,10 @@ def answer_html(answer: Answer, views: Sequence[dict[str, Any] | None], anchor: 
         )
     elif lines:
         paragraphs.insert(0, f'<p class="reply">{_linked(lines[0], answer, anchor)}</p>')
+    if writing:
+        paragraphs.append(f'<p class="writing" role="status">{WRITING_NOTE}</p>')
+    elif answer.mode == "llm":
+        paragraphs.append(f'<p class="llm-note">{LLM_NOTE}</p>')
     parts = [f'<div class="answer">{"".join(paragraphs)}']
     if answer.citations:
         parts.append('<div class="sources"><p class="sources-title">出处（点开看全文）</p>')

@@ -36,7 +36,8 @@ WARM_UP_QUESTION = "安全生产责任制"
 
 class SharedAssistant(Assistant):
     """``SharedAssistant(settings)``: an Assistant that the server's threads share; retrieval runs one
-    call at a time, since the embedders are not known to be thread-safe (a call takes milliseconds)."""
+    call at a time, since the embedders are not known to be thread-safe (a call takes milliseconds);
+    waiting for the user's model does not hold the lock."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -46,14 +47,16 @@ class SharedAssistant(Assistant):
         with self._lock:
             return super().search(query, k, *args, **kwargs)
 
-    def ask(self, question: str, context_doc: str | None = None) -> Answer:
-        with self._lock:
-            return super().ask(question, context_doc)
+    def extractive_answer(self, question: str, context_doc: str | None = None) -> Answer:
+        with self._lock:  # the user's model, if any, is asked outside the lock (ask, ask_stream)
+            return super().extractive_answer(question, context_doc)
 
     def warm_up(self) -> float:
-        """Open the index and load the models with one question; the seconds it took."""
+        """Open the index and load the models with one question (the user's model is set up, not asked);
+        the seconds it took."""
         start = time.perf_counter()
-        self.ask(WARM_UP_QUESTION)
+        self.extractive_answer(WARM_UP_QUESTION)
+        _ = self.writer
         return time.perf_counter() - start
 
 
