@@ -58,6 +58,7 @@ class QueryFacts:
     named_document: int | None = None  # document number the question (or conversation) names
     direct: int | None = None  # provision the question names by document and number
     about_notice: bool = False
+    text: str = ""  # the question (the preferences read its words)
 
 
 def candidates(arms: Mapping[str, np.ndarray], query: QueryFacts, depth: int = CANDIDATE_DEPTH) -> np.ndarray:

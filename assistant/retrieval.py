@@ -11,7 +11,11 @@ The arms (see assistant.fusion for how they are combined):
   everyday words (十七岁下井 → 未成年工 井下作业), so the dense model sees the law's notion.
 - ``concepts``: agreement of the provision's concept tags with the question's, weighted by rarity.
 
-A question that names a document and an article gets that provision first. Modes: ``hybrid`` (the learned
+A question that names a document and an article gets that provision first. Then three preferences that the
+user's words settle, not the model: the provisions of a document the question names (or the conversation is
+about) come before others; when the question is about the notice (通知, 今年, 全市 …, not a bare place name),
+its items come next; local rules of another province or city come after everything else unless the question
+names that place. Within each group the learned fusion's score decides. Modes: ``hybrid`` (the learned
 fusion), ``bm25`` and ``dense`` (one arm alone, for comparison).
 
 Usage::
@@ -22,6 +26,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -50,6 +55,9 @@ SINGLE_ARM = {"bm25": "sparse", "dense": "dense"}
 LOCAL_LEVELS = ("地方性法规", "规范性文件")
 DENSE_QUERY_CHARS = 64  # the dense model reads this much of a question (its cost grows with length)
 DENSE_DEPTH = 800  # passages fetched per vector search (a long article has one per 项)
+PREFERENCE = 1000.0  # a preference group outranks any difference of model scores
+# Words that show a question is about the notice; a bare place name (临汾) does not.
+_ABOUT_NOTICE = re.compile(r"通知|今年|全市|我市|市里|本市|2025年|年底前|市安委会|市应急管理局|市能源局|各县")
 
 
 @dataclass
@@ -91,6 +99,7 @@ class HybridSearch:
             foreign=np.array([is_foreign_local(d, jurisdiction) for d in documents]),
             log_length=np.log1p([len(p.text) for p in index.provisions.values()]),
         )
+        self._doc_places = [_place(index.documents[d]) for d in self._doc_ids]
         historical = np.array([index.documents[d].status in HISTORICAL for d in self._doc_ids])
         self._current = ~historical[self._doc_index]  # provisions of versions in force (or not yet)
         self._passage_owner = np.array([self._position[p.provision_id] for p in index.passages])
@@ -147,7 +156,7 @@ class HybridSearch:
         direct = None
         if query.doc_id and query.unit:
             direct = self._position.get(f"{query.doc_id}/{query.unit}")
-        facts = QueryFacts(len(query.text), named, direct, query.about_notice)
+        facts = QueryFacts(len(query.text), named, direct, query.about_notice, query.text)
         scores = {
             "sparse": sparse,
             "sparse_whole": whole,
@@ -168,8 +177,20 @@ class HybridSearch:
             return arms.scores[SINGLE_ARM[mode]].copy()
         cand, rows = self.features(arms)
         scores = np.full(len(self._provision_ids), -np.inf)
-        scores[cand] = self.fusion.score(rows)
+        scores[cand] = self.fusion.score(rows) + PREFERENCE * self._preference(arms)[cand]
         return scores
+
+    def _preference(self, arms: Arms) -> np.ndarray:
+        """The preference group of each provision (see the module docstring): higher comes first."""
+        group = np.zeros(len(self._provision_ids))
+        named = arms.query.named_document
+        if named is not None:
+            group[self._doc_index == named] += 2
+        if _ABOUT_NOTICE.search(arms.query.text) and NOTICE_ID in self.index.documents:
+            group[self.facts.notice] += 1
+        placed = [i for i, place in enumerate(self._doc_places) if place and place in arms.query.text]
+        group -= self.facts.foreign & ~np.isin(self._doc_index, [*placed, -1 if named is None else named])
+        return group
 
     def _sparse_passage_scores(self, query: Query) -> np.ndarray:
         tokens = tokenize(query.keywords)
@@ -285,6 +306,16 @@ def is_foreign_local(document: DocumentInfo, jurisdiction: Collection[str]) -> b
         return False
     where = f"{document.province or ''}{document.issuer or ''}{document.title}"
     return not any(place in where for place in jurisdiction)
+
+
+def _place(document: DocumentInfo) -> str:
+    """The province or city a local rule belongs to (北京 of 北京市安全生产条例), "" for others."""
+    if document.level not in LOCAL_LEVELS:
+        return ""
+    if document.province:
+        return document.province
+    found = re.match(r"(.{2,3}?)(?:省|市|自治区)", document.title)
+    return found.group(1) if found else ""
 
 
 def _finite(value: float) -> float | None:

@@ -1,21 +1,21 @@
-"""Is a question within the assistant's scope? Only a work-safety concept or a named provision is evidence.
+"""Is a question within the assistant's scope? A work-safety concept, the field's own words or a named
+provision is evidence; a place name, a bare 安全, a product, a price, the weather or an exam date is not.
 
-A place name (临汾, 山西), a bare 安全, a product, a price, the weather or an exam date is no evidence: such
-questions are refused with a note on what the assistant can answer, however well some provision happens to
-match their words. The rules, in order:
+Such questions are refused with a note on what the assistant can answer, however well some provision happens
+to match their words. The rules, in order:
 
 1. A question that names a document, an article or the notice's bodies (安全生产法第二十一条, 通知（十三）,
    市能源局) is in scope.
-2. A question about something the collected law does not govern — prices, brands, the weather, exam dates and
-   registration, other fields of safety (网络安全, 食品安全) — is out of scope.
-3. A question naming a concept whose scope is ``strong`` (下井, 动火, 工伤, 事故隐患) is in scope.
-4. A question naming only ``weak`` concepts (口罩, 电动车, 加班) is in scope when it also names a second
-   concept or a work setting (厂里, 工地, 上班, 老板 …).
+2. A question about something the collected law does not govern — prices and shopping, the weather, how
+   things work or are repaired, first-aid technique, exams and careers, other fields of law, routes and
+   contacts — or that asks for tips and comparisons (有啥好办法, 哪个更好) is out of scope.
+3. A question that names a concept of the dictionary (口罩, 下井, 工伤 …) or uses the field's own words
+   (安全生产, 事故, 隐患, 应急, 作业 …) is in scope.
 
 Usage::
 
     scope = ScopeJudge(ConceptDictionary.load())
-    scope.judge(query).in_scope     # False for "雾霾天戴啥口罩好"
+    scope.judge(query, named=False).in_scope     # False for "雾霾天戴啥口罩好"
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query import Query
-from indexers.concepts import STRONG, ConceptDictionary, ConceptMatch
+from indexers.concepts import ConceptDictionary, ConceptMatch
 
 OUT_OF_SCOPE = (
     "这个问题不在已收录的安全生产法规范围内，我没有找到可以作答的依据。"
@@ -58,10 +58,18 @@ _OFF_DOMAIN = re.compile(
 _NAMES_NOTICE = re.compile(
     r"通知|临政发|市安委会|市应急管理局|市能源局|各县区|县区政府|开发区管委会|全市|我市|本市"
 )
-# Where work happens: together with a weak concept it shows the question is about work safety.
-_WORK_SETTING = re.compile(
-    r"厂|车间|工地|工厂|单位|公司|企业|老板|领导|班长|工友|同事|上班|下班|干活|岗位|作业|施工|生产|"
-    r"员工|职工|工人|矿|井|仓库|工作|值班|用工|招工|雇|劳动|商场|饭店|酒店|学校|医院|超市|物业"
+# Tips and comparisons: the law sets rules, it does not advise on products or technique.
+_ADVICE = re.compile(
+    r"有啥好办法|有什么好办法|有啥办法|哪个.{0,6}更好|更好还是|一般用几年|一般能跑|查真假|查真伪|"
+    r"喝点啥|吃点啥|吃什么药|偷拍|充电宝|安全座椅"
+)
+# The field's own words: a question using them is about work safety even when no concept names it.
+_FIELD_WORDS = re.compile(
+    r"安全生产|生产安全|安全管理|安全发展|安全宣传|安全员|安全帽|事故|应急|预警|消防|火灾|着火|救火|隐患|监管|"
+    r"监督|执法|处罚|罚|违法|违规|职责|培训|工伤|职业|危险|危化|救援|抢险|检查|整改|作业|上岗|交底|"
+    r"操作规程|加班|休息|劳动|工资|赔|爆炸|中毒|泄漏|漏了|燃气|煤气|汽油|电梯|锅炉|叉车|天车|吊车|起重|"
+    r"货车|超载|酒驾|交通事故|撞了|撞人|三角|高速|警示标志|电动车|电动自行车|矿|井下|粉尘|化学品|烟花|"
+    r"鞭炮|炸药|雷管|工地|施工|车间|宿舍|一制四案"
 )
 
 
@@ -86,12 +94,12 @@ class ScopeJudge:
         matches = tuple(found if found is not None else self.concepts.in_question(query.text))
         if named or (query.doc_id and query.reference) or _NAMES_NOTICE.search(query.text):
             return ScopeVerdict(True, "named", matches)
-        off = _OFF_DOMAIN.search(query.text)
+        off = _OFF_DOMAIN.search(query.text) or _ADVICE.search(query.text)
         if off:
             return ScopeVerdict(False, f"off-domain:{off.group()}", matches)
-        strong = [m for m in matches if m.concept.scope == STRONG]
-        if strong:
-            return ScopeVerdict(True, f"concept:{strong[0].concept.id}", matches)
-        if len({m.concept.id for m in matches}) >= 2 or (matches and _WORK_SETTING.search(query.text)):
-            return ScopeVerdict(True, f"weak:{matches[0].concept.id}", matches)
+        if matches:
+            return ScopeVerdict(True, f"concept:{matches[0].concept.id}", matches)
+        field = _FIELD_WORDS.search(query.text)
+        if field:
+            return ScopeVerdict(True, f"field:{field.group()}", matches)
         return ScopeVerdict(False, "no-concept", matches)

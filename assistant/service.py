@@ -32,7 +32,7 @@ from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
 from corpus.versions import HISTORICAL
-from indexers.concepts import ConceptDictionary
+from indexers.concepts import STRONG, ConceptDictionary, ConceptMatch
 from indexers.reader import IndexReader
 
 if TYPE_CHECKING:
@@ -178,11 +178,16 @@ class Assistant:
         if not self.scope.judge(query, named, found).in_scope:
             return Answer(OUT_OF_SCOPE, intent, False)
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
-        tags = set(self.index.concept_tags.get(hits[0].provision.id, ())) if hits else set()
-        agreed = bool(tags & {m.concept.id for m in found})  # the lead provision is on the question's concept
-        supported = agreed or is_supported(hits, self.index.meta["embedder"])
+        supported = is_supported(hits, self.index.meta["embedder"]) or self._on_concept(hits, found)
         focus = " ".join([text, *self.concepts.law_terms(found)])
         return compose(text, intent, hits, supported, focus)
+
+    def _on_concept(self, hits: list[Hit], found: list[ConceptMatch]) -> bool:
+        """Whether the lead provision is tagged with a strong concept of the question, or with two of its
+        concepts (a weak one alone, 口罩 or 电动车, is a common word)."""
+        tags = set(self.index.concept_tags.get(hits[0].provision.id, ())) if hits else set()
+        shared = [m.concept for m in found if m.concept.id in tags]
+        return len(shared) >= 2 or any(c.scope == STRONG for c in shared)
 
     def duties(self, body: str | None = None) -> list[BodyDuties]:
         """The notice's duty matrix, or one body's row (能源局 resolves); ValueError lists close names."""
