@@ -37,6 +37,8 @@ from indexers.workers import choose_layout, cores
 
 FORMAT_VERSION = 2
 DEFAULT_LIBRARY_SPEC = "static"
+# serve: one thread per query (on the shared 2-core machine a second OpenMP thread turned 50 ms into ~1 s under
+# load), and the background embedding on one single-thread process.
 SERVING_LAYOUT = {"query_threads": 1, "embedding": {"processes": 1, "threads": 1}}
 
 
