@@ -147,7 +147,8 @@ class HybridSearch:
         """Cosine of each passage of the space to the question among the vectors so far (-inf: none)."""
         text = query.text[: self.config.dense_query_chars]
         scores = np.full(len(self._passage_text), -np.inf)
-        for passage_id, similarity in self.index.dense_search(space, text, self.config.dense_depth):
+        depth = self.config.dense_depth if space == MAIN else self.config.library_dense_depth
+        for passage_id, similarity in self.index.dense_search(space, text, depth):
             scores[self._passage_position[passage_id]] = similarity
         return scores
 
