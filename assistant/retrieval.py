@@ -47,9 +47,8 @@ class FusionConfig:
     named_document_boost: float = 0.5  # relative boost for provisions of a document the question names
     notice_boost: float = 0.5  # relative boost for notice items when the question is about the notice
     foreign_local_factor: float = 0.6  # local rules of another province or city weigh less, unless named
-    library_dense_weight: float = (
-        0.5  # the law library's vectors (a weaker, static model) next to the main ones
-    )
+    library_dense_weight: float = 0.5  # the library's vectors (a weaker, static model) beside the main ones
+    library_dense_depth: int = 200  # articles fetched from the library's space (one passage per article)
 
 
 class HybridSearch:
