@@ -73,6 +73,7 @@ class HybridSearch:
         self._base_prior = np.where(foreign[self._doc_index], self.config.foreign_local_factor, 1.0)
         historical = np.array([index.documents[d].status in HISTORICAL for d in self._doc_ids])
         self._current = ~historical[self._doc_index]  # provisions of versions in force (or not yet)
+        self._all_current = bool(self._current.all())
         position = {pid: i for i, pid in enumerate(self._provision_ids)}
         self._passage_owner = np.array([position[p.provision_id] for p in index.passages])
         self._passage_position = {p.id: i for i, p in enumerate(index.passages)}
@@ -189,8 +190,8 @@ class HybridSearch:
     ) -> np.ndarray | None:
         """Mask of the provisions a search may return (None: all of them)."""
         wanted = {"level": levels, "tier": tiers, "province": provinces}
-        if not doc_ids and not any(wanted.values()) and self._current.all():
-            return None
+        if not doc_ids and not any(wanted.values()):
+            return None if self._all_current else self._current
         documents = [self.index.documents[d] for d in self._doc_ids]
         keep = np.array(
             [
