@@ -48,13 +48,14 @@ from corpus.versions import HISTORICAL
 from indexers.concepts import ConceptDictionary, ConceptMatch
 from indexers.reader import IndexReader
 from indexers.sparse import tokenize
-from indexers.tiers import MAIN
+from indexers.tiers import LIBRARY, MAIN
 
 MODES = ("hybrid", "bm25", "dense")
 SINGLE_ARM = {"bm25": "sparse", "dense": "dense"}
 LOCAL_LEVELS = ("地方性法规", "规范性文件")
 DENSE_QUERY_CHARS = 64  # the dense model reads this much of a question (its cost grows with length)
-DENSE_DEPTH = 800  # passages fetched per vector search (a long article has one per 项)
+DENSE_DEPTH = {MAIN: 800, LIBRARY: 200}  # passages fetched per vector search: a long article has one per 项;
+# the library has one per article
 PREFERENCE = 1000.0  # a preference group outranks any difference of model scores
 # Words that show a question is about the notice; a bare place name (临汾) does not.
 _ABOUT_NOTICE = re.compile(r"通知|今年|全市|我市|市里|本市|2025年|年底前|市安委会|市应急管理局|市能源局|各县")
@@ -103,6 +104,7 @@ class HybridSearch:
         historical = np.array([index.documents[d].status in HISTORICAL for d in self._doc_ids])
         self._current = ~historical[self._doc_index]  # provisions of versions in force (or not yet)
         self._passage_owner = np.array([self._position[p.provision_id] for p in index.passages])
+        self._all_current = bool(self._current.all())
         self._passage_position = {p.id: i for i, p in enumerate(index.passages)}
         self._passage_text = [p.text for p in index.passages]
         self._whole_owner = np.array([self._position[pid] for pid in index.sparse_whole.ids])
@@ -207,7 +209,7 @@ class HybridSearch:
             if self.index.dense_share(space) <= 0:
                 continue
             passages = np.full(len(self._passage_text), -np.inf)
-            for passage_id, similarity in self.index.dense_search(space, text, DENSE_DEPTH):
+            for passage_id, similarity in self.index.dense_search(space, text, DENSE_DEPTH.get(space, 200)):
                 passages[self._passage_position[passage_id]] = similarity
             scores = self._best_of_passages(passages, best_passage)
             if space != MAIN and np.isfinite(result).any():
@@ -264,8 +266,8 @@ class HybridSearch:
     ) -> np.ndarray | None:
         """Mask of the provisions a search may return (None: all of them)."""
         wanted = {"level": levels, "tier": tiers, "province": provinces}
-        if not doc_ids and not any(wanted.values()) and self._current.all():
-            return None
+        if not doc_ids and not any(wanted.values()):
+            return None if self._all_current else self._current
         documents = [self.index.documents[d] for d in self._doc_ids]
         keep = np.array(
             [

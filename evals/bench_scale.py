@@ -111,7 +111,7 @@ def run_size(args: argparse.Namespace, size: int, files: list[tuple[Path, int]],
     row["layouts"] = dense.layouts
     measured = subprocess.run(
         [sys.executable, "-m", "evals.bench_scale", "--measure", "--repeat", str(args.repeat)],
-        env={**os.environ, **env, "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "1"},
+        env={**os.environ, **env, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},  # as serve
         capture_output=True,
         text=True,
         check=True,

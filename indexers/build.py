@@ -41,6 +41,8 @@ WHOLE_SPARSE_DIR = "sparse-whole"  # BM25 over whole provisions, one document ea
 CONCEPTS_FILE = "concepts.json"  # provision id → the concepts its text names
 FORMAT_VERSION = 3  # 3: a BM25 index of whole provisions and the concept tags of each provision
 DEFAULT_LIBRARY_SPEC = "static"
+# serve: one thread per query (on the shared 2-core machine a second OpenMP thread turned 50 ms into ~1 s under
+# load), and the background embedding on one single-thread process.
 SERVING_LAYOUT = {"query_threads": 1, "embedding": {"processes": 1, "threads": 1}}
 
 

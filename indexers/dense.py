@@ -137,10 +137,12 @@ def _dense_passages(build: Path, meta: dict[str, Any]) -> dict[str, list[Passage
     """Each space's dense passages, whole provisions (#0) first, then the rest in index order."""
     space_of_doc = {doc_id: info["space"] for doc_id, info in meta["documents"].items()}
     by_space: dict[str, list[Passage]] = {space: [] for space in meta["spaces"]}
+    seen: set[str] = set()  # a document with two units of one label (two 附件) repeats passage ids
     with open(build / "passages.jsonl", encoding="utf-8") as handle:
         for line in handle:
             passage = Passage(**json.loads(line))
-            if passage.dense:
+            if passage.dense and passage.id not in seen:
+                seen.add(passage.id)
                 by_space[space_of_doc[passage.doc_id]].append(passage)
     for space, members in by_space.items():
         by_space[space] = sorted(members, key=lambda p: not p.id.endswith("#0"))

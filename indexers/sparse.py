@@ -63,7 +63,11 @@ class SparseIndex:
         if not any(tokenize(t) for t in texts):
             raise ValueError("没有可建索引的文本：所有文本都为空或只有标点")
         retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
-        retriever.index([tokenize(t) for t in texts], show_progress=False)
+        vocab: dict[
+            str, int
+        ] = {}  # token ids as they come: one pass, and ints instead of 40M strings at 147k
+        token_ids = [[vocab.setdefault(token, len(vocab)) for token in tokenize(t)] for t in texts]
+        retriever.index(bm25s.tokenization.Tokenized(ids=token_ids, vocab=vocab), show_progress=False)
         return cls(list(ids), retriever)
 
     @staticmethod

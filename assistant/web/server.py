@@ -99,10 +99,8 @@ def create_app(assistant: Assistant, background: BackgroundEmbedding | None = No
 def serve(settings: Settings, host: str, port: int) -> None:
     """Open the index, warm it up, and serve until interrupted; missing vectors are computed meanwhile in a
     background thread on one core (queries get the other: see indexers.workers)."""
-    background = None
-    if not dense_complete(settings):
-        limit_threads(SERVING_LAYOUT["query_threads"])
-        background = BackgroundEmbedding(settings)
+    limit_threads(SERVING_LAYOUT["query_threads"])
+    background = None if dense_complete(settings) else BackgroundEmbedding(settings)
     assistant = SharedAssistant(settings)
     print(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……", flush=True)
     seconds = assistant.warm_up()
