@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.indexing import documents_to_index
 from assistant.query import QueryAnalyzer
-from assistant.retrieval import HybridSearch
+from assistant.retrieval import PREFERENCE, HybridSearch, _place
 from assistant.settings import Settings
 from assistant.web.api import api_router
 from corpus.importer import import_tree
@@ -110,13 +110,17 @@ def test_filters_versions_and_status(data_dir: Path):
     assert {h.document.tier for h in search.search("报告", k=10, tiers=["library"])} == {"library"}
     assert {h.document.province for h in search.search("管理", k=10, provinces=["山东"])} == {"山东"}
     assert {h.document.level for h in search.search("报告", k=10, levels=["行政法规"])} == {"行政法规"}
-    # the jurisdiction prior weighs another province's local regulation down
+    # another province's local regulation falls into a lower preference group unless its place is named
     dog = "养犬 登记 管理"
     weighted = search.search(dog, k=1, provinces=["山东"])[0]
     plain = HybridSearch(search.index, search.analyzer, search.concepts).search(dog, k=1, provinces=["山东"])[
         0
     ]
-    assert weighted.provision.id == plain.provision.id and weighted.score == pytest.approx(0.6 * plain.score)
+    assert weighted.provision.id == plain.provision.id
+    assert weighted.score < plain.score - PREFERENCE / 2
+    place = _place(weighted.document)
+    named = search.search(f"{place} {dog}", k=1, provinces=["山东"])[0]
+    assert named.score > weighted.score + PREFERENCE / 2
 
 
 def test_api_status(data_dir: Path):

@@ -154,8 +154,8 @@ def test_answers_cite_what_they_quote(assistant: Assistant):
 
 def test_no_basis_is_said_plainly(assistant: Assistant):
     answer = assistant.ask("怎么做红烧肉？")
-    assert not answer.supported
-    assert answer.answer.startswith("在已收录的法规中没有找到直接依据")
+    assert not answer.supported and not answer.citations
+    assert answer.answer.startswith("这个问题不在已收录的安全生产法规范围内")
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
