@@ -4,8 +4,8 @@ Each retrieval arm (BM25 over all passages, BM25 over whole provisions, dense ov
 question with the law's words for its concepts, concept agreement) scores every provision. The candidates are
 the union of each arm's top ``CANDIDATE_DEPTH``; each gets, per arm, its score standardised within the
 question and its reciprocal rank, the same for its document, and facts about the provision (level, notice
-item, named document, a local rule of another province, length). A logistic regression trained on the dev
-sets and on exam-like statements generated from the corpus (``python -m evals.train_fusion``) weighs them;
+item, named document, a local rule of another province, length). A linear ranker trained pairwise on the
+dev sets and on exam-like statements generated from the corpus (``python -m evals.train_fusion``) weighs them;
 its numbers live in ``assistant/data/fusion.json`` with how they were trained and validated.
 
 Usage::
@@ -180,7 +180,7 @@ class LinearFusion:
     def settings(self) -> dict[str, Any]:
         """What the ranking depends on, for meta.json and the eval output."""
         return {
-            "fusion": "logistic regression over per-arm features",
+            "fusion": "linear ranker over per-arm features, trained pairwise",
             "arms": list(ARMS),
             "candidate_depth": CANDIDATE_DEPTH,
             "long_question": LONG_QUESTION,

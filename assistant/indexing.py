@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.ranking import ranking_settings
 from assistant.settings import Settings
 from corpus.library import list_documents
 from corpus.manifest import document_path
@@ -49,6 +50,7 @@ def update_index(
         cache_dir=settings.cache_dir,
         library_spec=settings.library_embedder,
         embed=embed,
+        ranking=ranking_settings(),
     )
 
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.ranking import ranking_digest, ranking_settings
 from evals.baseline import ArticleBaseline
 from evals.bench import bench_search
 from evals.datasets import EvalSet, load_dev_set, load_exam_set, load_worker_set, lookup_set
@@ -82,14 +83,30 @@ def run(args: argparse.Namespace, assistant: Assistant) -> int:
     searchers = WithBaseline(assistant)
     if args.bench:
         return _bench(args, searchers, sets)
+    ranking = {**ranking_settings(assistant.searcher.fusion), "sparse": assistant.index.meta.get("sparse")}
+    print(format_ranking(ranking) + "\n")
     result = run_eval(searchers, sets, modes=args.modes, progress=sys.stderr.isatty())
     print(format_tables(result))
     if args.json_out:
-        args.json_out.write_text(to_json(result) + "\n", encoding="utf-8")
+        args.json_out.write_text(to_json(result, ranking) + "\n", encoding="utf-8")
     if args.misses:
         write_misses(result, args.misses)
         print(f"\n未命中的问题已写入 {args.misses}")
     return _check(args, result) if args.check_floors else 0
+
+
+def format_ranking(ranking: dict[str, Any]) -> str:
+    """One paragraph naming the ranking configuration the figures below belong to."""
+    fusion, trained = ranking["fusion"], ranking["fusion"]["trained"]
+    sets = "、".join(f"{name} {n}" for name, n in trained.get("sets", {}).items())
+    sparse = "；".join(
+        f"{name} k1 {p.get('k1')} b {p.get('b')}" for name, p in (ranking.get("sparse") or {}).items()
+    )
+    return (
+        f"排序配置 {ranking_digest(ranking)}：学习融合（{len(fusion['arms'])} 路、{fusion['features']} 个特征，"
+        f"{trained.get('date', '未训练')} 用 {sets or '无'} 题训练）；BM25 {sparse or '未知'}；"
+        f"语义检索深度 {ranking['dense']['depth']}；完整配置见 --json 输出的 ranking 项和索引的 meta.json"
+    )
 
 
 def load_sets(names: list[str], assistant: Assistant) -> list[EvalSet]:

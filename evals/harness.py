@@ -285,9 +285,10 @@ def _keys(keys: Iterable[Key]) -> str:
     return "；".join(f"{doc_id} {unit}" for doc_id, unit in keys)
 
 
-def to_json(result: EvalResult) -> str:
-    """The figures as JSON (no per-query rankings): sets → modes → group rows and latency, answers."""
-    data: dict[str, Any] = {"k": result.k, "modes": list(result.modes), "sets": {}}
+def to_json(result: EvalResult, ranking: dict[str, Any] | None = None) -> str:
+    """The figures as JSON (no per-query rankings): sets → modes → group rows and latency, answers; with
+    the ranking configuration they were measured under."""
+    data: dict[str, Any] = {"k": result.k, "modes": list(result.modes), "ranking": ranking, "sets": {}}
     for name, s in result.sets.items():
         data["sets"][name] = {
             "label": s.label,

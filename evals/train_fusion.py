@@ -3,8 +3,11 @@
 Training questions: the in-scope questions of the dev sets (dev, worker) and exam-like statements generated
 from the corpus by the exam generator (seeded; 60% without the "依据《…》规定" opener, 判断 without options),
 so that pasted exam items are learnt without touching the shared exam set, which stays held out. Each
-question's candidates are labelled by its gold provisions; a logistic regression (balanced classes) is fitted
-on their features.
+question's candidates are labelled by its gold provisions, and a linear ranker is fitted pairwise (RankNet
+style: a logistic regression, without intercept, on the feature differences of each gold candidate and each
+other candidate of the same question), every set weighing the same and every question the same within its
+set. Measured on the held-out folds against pointwise regression (balanced classes, 500 statements): dev R@1
+0.757 vs 0.748, worker 0.531 vs 0.497, statements 0.943 vs 0.906, R@5 equal or better on all three.
 
 The k-fold report gives, per set, R@1 and R@5 of the held-out folds for the learned fusion, each arm alone,
 and the article-level baseline; the model written is then fitted on all of it, with the report in its
@@ -22,6 +25,7 @@ import argparse
 import random
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,8 +42,8 @@ from evals.datasets import EvalItem, exam_query, load_dev_set, load_worker_set, 
 from evals.metrics import mean
 
 FOLDS = 5
-C = 1.0  # inverse regularisation strength (0.1–1 measured alike)
-SYNTHETIC = 500  # exam-like statements generated from the corpus
+C = 1.0  # inverse regularisation strength (0.01–10 measured alike)
+SYNTHETIC = 1500  # exam-like statements generated from the corpus
 SYNTHETIC_SEED = 11
 BARE_SHARE = 0.6  # share of statements without their "依据《…》规定" opener
 ARM_ROWS = ("sparse", "sparse_whole", "dense", "dense_concepts", "concepts")
@@ -114,16 +118,28 @@ def examples(searcher: HybridSearch, sets: dict[str, list[EvalItem]]) -> list[Ex
 
 
 def fit(train: Sequence[Example]) -> LinearFusion:
-    """A balanced logistic regression over the examples' candidates, as a LinearFusion."""
+    """The pairwise linear ranker over the examples (see the module docstring), as a LinearFusion."""
     from sklearn.linear_model import LogisticRegression
 
     rows = np.concatenate([e.features for e in train])
-    labels = np.concatenate([e.labels for e in train])
     mean_, scale = rows.mean(axis=0), rows.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-    model.fit((rows - mean_) / scale, labels)
-    return LinearFusion(tuple(feature_names()), mean_, scale, model.coef_[0], float(model.intercept_[0]))
+    per_set = Counter(e.set_name for e in train)
+    differences, weights = [], []
+    for example in train:
+        features = (example.features - mean_) / scale
+        gold, other = features[example.labels > 0], features[example.labels == 0]
+        if not len(gold) or not len(other):
+            continue
+        pairs = (gold[:, None, :] - other[None, :, :]).reshape(-1, features.shape[1])
+        differences.append(pairs)
+        weights.append(np.full(len(pairs), 1.0 / (per_set[example.set_name] * len(pairs))))
+    pairs, weight = np.concatenate(differences), np.concatenate(weights)
+    weight = np.concatenate([weight, weight]) / weight.mean()
+    labels = np.r_[np.ones(len(pairs)), np.zeros(len(pairs))]
+    model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
+    model.fit(np.concatenate([pairs, -pairs]), labels, sample_weight=weight)
+    return LinearFusion(tuple(feature_names()), mean_, scale, model.coef_[0], 0.0)
 
 
 def ranking(model: LinearFusion, example: Example) -> list[tuple[str, str]]:
@@ -197,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sets": {name: len(items) for name, items in sets.items()},
         "synthetic": {"n": SYNTHETIC, "seed": SYNTHETIC_SEED, "bare_share": BARE_SHARE},
         "C": C,
-        "class_weight": "balanced",
+        "objective": "pairwise, sets and questions weighted equally",
         "embedder": assistant.index.meta["embedder"],
         "cross_validation": report,
     }
