@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 
 from assistant.duties import UnknownBodyError, compose_duty_answer
 from assistant.indexing import update_index
+from assistant.live import reopen
 from assistant.quiz import JUDGE, SINGLE, QuizItem, Selection, SelectionError
 from assistant.service import Assistant, NotFoundError, QuestionError
 from bots.core.commands import COMMANDS, Command, parse_command
 from bots.core.config import BotConfig
 from bots.core.context import ChatContext, ContextStore, Source
+from bots.core.feedback import RATE, Feedback
 from bots.core.formatting import (
     PAGE,
     PROVISION,
@@ -121,10 +123,15 @@ class BotCore:
     """The channel-agnostic bot over the assistant façade (one instance serves every chat)."""
 
     def __init__(
-        self, assistant: Assistant, config: BotConfig, clock: Callable[[], float] = time.monotonic
+        self,
+        assistant: Assistant,
+        config: BotConfig,
+        clock: Callable[[], float] = time.monotonic,
+        feedback: Feedback | None = None,
     ) -> None:
         self.assistant = assistant
         self.config = config
+        self.feedback = feedback  # 👍/👎 under answers, into the question log
         self.contexts = ContextStore()
         self.limiter = RateLimiter(*config.rate, clock=clock) if config.rate else None
         self._reindexing = threading.Lock()
@@ -162,6 +169,12 @@ class BotCore:
 
     def _dispatch(self, message: Incoming, command: Command | None, context: ChatContext) -> Outcome:
         try:
+            if (
+                command is None
+                and self.feedback
+                and (noted := self.feedback.comment(message.text, context.chat_id))
+            ):
+                return Outcome([noted])
             if command is None:  # a question; in a group it may mention the bot
                 question = (
                     message.text.replace(f"@{message.bot_name}", " ") if message.bot_name else message.text
@@ -189,6 +202,8 @@ class BotCore:
                 return PressOutcome(reply=provision_reply(*self.assistant.lookup(*provision)))
             except NotFoundError as exc:  # gone from the index since the button was made
                 return PressOutcome(str(exc))
+        if kind == RATE and self.feedback is not None:
+            return PressOutcome(self.feedback.press(rest, context.chat_id))
         if kind == PAGE:
             version, _, page = rest.partition(":")
             if version == str(context.sources_version) and page.isdigit():
@@ -202,7 +217,8 @@ class BotCore:
         answer = assistant.ask(text, context_doc=context.last_doc)
         context.last_doc = assistant.analyzer.named_document(text) or context.last_doc
         context.remember_sources(sources_of(answer))
-        return answer_reply(answer, context)
+        reply = answer_reply(answer, context)
+        return self.feedback.attach(reply, context.chat_id, text, answer) if self.feedback else reply
 
     def _law(self, command: Command, _message: Incoming, context: ChatContext) -> Outcome:
         index = self.assistant.index
@@ -306,9 +322,7 @@ class BotCore:
         try:
             settings = self.assistant.settings
             report = update_index(settings, progress=False)
-            fresh = Assistant(settings)
-            fresh.index  # open it now, not on the next question  # noqa: B018
-            self.assistant = fresh
+            self.assistant = reopen(self.assistant)
             return [text_reply(report.summary())]
         except Exception as exc:
             _LOG.exception("reindex failed")

@@ -15,9 +15,11 @@ from collections.abc import Mapping, Sequence
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from assistant.service import Assistant
+from assistant.live import LiveAssistant
+from assistant.questionlog import QuestionLog
 from assistant.settings import Settings
 from bots.core import BotConfig, BotCore
+from bots.core.feedback import Feedback
 from bots.telegram.app import UPDATES, build_application
 from bots.telegram.config import TelegramConfig
 from bots.telegram.logsafe import REDACTED, TokenFilter, protect_token
@@ -43,9 +45,12 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
         return 2
     core_config = BotConfig.from_env(env)
     _configure_logging(protect_token(config.token))  # before anything logs: stderr handler included
-    assistant = Assistant(settings)
+    assistant = LiveAssistant(settings)  # takes up a new build when `index` finishes, without a restart
     assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
-    application = build_application(BotCore(assistant, core_config), config)
+    assistant.watch()
+    log = QuestionLog.open(settings)
+    feedback = Feedback(log) if log else None
+    application = build_application(BotCore(assistant, core_config, feedback=feedback), config)
     mode = f"webhook {config.webhook_url}" if config.webhook_url else "长轮询"
     print(f"Telegram 机器人正在启动（{mode}），按 Ctrl+C 停止。", file=sys.stderr, flush=True)
     try:
