@@ -1,5 +1,11 @@
 """One server for the web app and the HTTP API: FastAPI routes, the Gradio app mounted at /, uvicorn.
 
+Questions and searches run in worker processes (ASSISTANT_WORKERS, one OpenMP thread each by default: see
+assistant.workers), everything else in the server process; both follow the live build, so a new `index`
+goes live without a restart (assistant.live). /healthz, /readyz and /metrics report on the process, every
+answer is recorded (assistant.questionlog), /api has a per-client rate limit, and /admin, when a password
+is set, takes documents from the browser.
+
 Usage::
 
     serve(Settings.from_env(), "127.0.0.1", 7860)   # python -m assistant serve
@@ -7,8 +13,9 @@ Usage::
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
+from collections.abc import Collection
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -22,47 +29,76 @@ from fastapi_offline import FastAPIOffline
 from assistant import __version__
 from assistant.answer import Answer
 from assistant.hits import Hit
+from assistant.live import LiveAssistant, warm
+from assistant.logs import configure_json_logging
+from assistant.questionlog import QuestionLog
 from assistant.service import Assistant, NotFoundError
 from assistant.settings import Settings
+from assistant.web.admin import admin_router
 from assistant.web.api import add_error_handlers, api_router
 from assistant.web.app import HEAD, THEME, build_app
+from assistant.web.health import health_router
 from assistant.web.language import ChinesePage
+from assistant.web.metrics import Metrics, RequestMetrics
+from assistant.web.ratelimit import ApiRateLimit, TokenBuckets
+from assistant.web.recorder import Recorder
+from assistant.workers import WorkerPool, limit_threads
 
-WARM_UP_QUESTION = "安全生产责任制"
+log = logging.getLogger(__name__)
 
 
-class SharedAssistant(Assistant):
-    """``SharedAssistant(settings)``: an Assistant that the server's threads share; retrieval runs one
-    call at a time, since the embedders are not known to be thread-safe (a call takes milliseconds)."""
+def open_index(assistant: Assistant) -> float:
+    """Open the index and the query analyser (what the server process needs when workers answer); seconds."""
+    start = time.perf_counter()
+    assistant.index  # noqa: B018
+    assistant.analyzer  # noqa: B018
+    return time.perf_counter() - start
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._lock = threading.Lock()
 
-    def search(self, query: str, k: int = 10, *args: Any, **kwargs: Any) -> list[Hit]:
-        with self._lock:
-            return super().search(query, k, *args, **kwargs)
+class ServedAssistant(LiveAssistant):
+    """``ServedAssistant(settings, pool)``: the server's assistant over the live build; ``ask`` and ``search``
+    go to the worker pool when there is one, else run here, several at a time."""
+
+    def __init__(self, settings: Settings, pool: WorkerPool | None = None) -> None:
+        super().__init__(settings, warmer=open_index if pool else warm)
+        self.pool = pool
 
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
-        with self._lock:
-            return super().ask(question, context_doc)
+        if self.pool is not None:
+            return self.pool.call("ask", question, context_doc)
+        return self.current.ask(question, context_doc)
 
-    def warm_up(self) -> float:
-        """Open the index and load the models with one question; the seconds it took."""
-        start = time.perf_counter()
-        self.ask(WARM_UP_QUESTION)
-        return time.perf_counter() - start
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_ids: Collection[str] | None = None,
+        levels: Collection[str] | None = None,
+        context_doc: str | None = None,
+    ) -> list[Hit]:
+        options: dict[str, Any] = {"doc_ids": doc_ids, "levels": levels, "context_doc": context_doc}
+        if self.pool is not None:
+            return self.pool.call("search", query, k, mode, **options)
+        return self.current.search(query, k, mode, **options)
 
 
-def create_app(assistant: Assistant) -> FastAPI:
-    """The FastAPI app: /api/…, /provision/<doc_id>/<unit>, OpenAPI at /openapi.json and /docs (its
-    Swagger UI served from an installed package, so it works offline), and the Gradio app at /."""
+def create_app(assistant: ServedAssistant) -> FastAPI:
+    """The FastAPI app: /api/…, /healthz, /readyz, /metrics, /admin, /provision/<doc_id>/<unit>, OpenAPI at
+    /openapi.json and /docs (its Swagger UI served from an installed package, so it works offline), and
+    the Gradio app at /."""
+    settings = assistant.settings
     app = FastAPIOffline(
         title="安全生产知识助手 API",
         version=__version__,
         description="检索、问答、文档与条款。回答和检索结果均附出处（精确到条、款、项或通知条目）。",
     )
-    app.include_router(api_router(assistant))
+    metrics = Metrics(assistant)
+    recorder = Recorder(QuestionLog.open(settings), metrics, lambda: assistant.build.name)
+    app.include_router(api_router(assistant, recorder))
+    app.include_router(health_router(assistant))
+    app.include_router(admin_router(assistant, recorder))
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     add_error_handlers(app)
 
     @app.get("/provision/{doc_id}/{unit}", include_in_schema=False, response_model=None)
@@ -75,9 +111,12 @@ def create_app(assistant: Assistant) -> FastAPI:
         root = request.scope.get("root_path", "")
         return RedirectResponse(f"{root}/?p={quote(provision.id)}", status_code=302)
 
+    blocks = build_app(assistant, recorder=recorder)
+    # Each chat event waits for a worker, not for the other users' events (Gradio's default is one at a time).
+    blocks.queue(default_concurrency_limit=None)
     app = gr.mount_gradio_app(
         app,
-        build_app(assistant),
+        blocks,
         path="/",
         theme=THEME,
         head=HEAD,
@@ -86,17 +125,35 @@ def create_app(assistant: Assistant) -> FastAPI:
         run_history=False,
     )
     app.add_middleware(ChinesePage)
+    limiter = TokenBuckets.parse(settings.api_rate)
+    if limiter is not None:
+        app.add_middleware(ApiRateLimit, limiter=limiter, metrics=metrics)
+    app.add_middleware(RequestMetrics, metrics=metrics)
     return app
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Open the index, warm it up, and serve until interrupted."""
-    assistant = SharedAssistant(settings)
+    """Start the workers, open the index, and serve until interrupted; logs are JSON lines on stderr."""
+    configure_json_logging(secrets=[settings.admin_password])
+    limit_threads(settings.worker_threads)
     print(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……", flush=True)
-    seconds = assistant.warm_up()
+    start = time.perf_counter()
+    pool = WorkerPool(settings, settings.workers, settings.worker_threads) if settings.workers else None
+    if pool is not None:
+        pool.start()
+    assistant = ServedAssistant(settings, pool)
+    assistant.warm_up()
+    assistant.watch()
     app = create_app(assistant)
-    print(f"已就绪（加载用时 {seconds:.1f} 秒）。打开 http://{host}:{port} ，按 Ctrl+C 停止。", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if pool is not None:  # on the way out of uvicorn (which then re-raises the stop signal)
+        app.router.add_event_handler("shutdown", pool.close)
+    workers = f"{settings.workers} 个工作进程" if pool else "服务进程内"
+    print(
+        f"已就绪（加载用时 {time.perf_counter() - start:.1f} 秒，{workers}回答问题）。"
+        f"打开 http://{host}:{port} ，按 Ctrl+C 停止。",
+        flush=True,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)
 
 
 def _not_found_page(message: str) -> str:
