@@ -90,8 +90,9 @@ class LiveAssistant:
             previous = self._served()
             if live == previous:
                 return False
-            fresh = self._factory(self.settings)
-            seconds = self._warm(fresh)
+            start = time.perf_counter()
+            fresh = self._open()
+            seconds = time.perf_counter() - start
             self._current = fresh
             self.swaps += 1
         except Exception:
@@ -109,6 +110,13 @@ class LiveAssistant:
         for listener in self._listeners:
             listener(fresh)
         return True
+
+    def _open(self) -> Assistant:
+        """A new generation over the live build, warmed; a subclass prepares here whatever else must be
+        ready before the switch (its workers)."""
+        fresh = self._factory(self.settings)
+        self._warm(fresh)
+        return fresh
 
     def _served(self) -> Path | None:
         """The build served now; None when the current generation could not open one."""

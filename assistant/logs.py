@@ -22,7 +22,7 @@ MASK = "***"
 # Secret-looking values that may reach a log without being configured: a Telegram bot token (123:ABC…),
 # and an HTTP Authorization header's credentials.
 _PATTERNS = (
-    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b"),
+    re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}"),
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?(?:basic|bearer)\s+)[A-Za-z0-9+/=._-]+"),
 )
 # Attributes every LogRecord has; anything else was passed in ``extra`` and goes into the JSON object.

@@ -120,7 +120,8 @@ def build_report(
     since = (now if now is not None else log.now()) - days * DAY_S
     report = Report(days)
     rows = log.query(
-        "SELECT channel, who, question, supported, citations, asked_at FROM questions WHERE asked_at >= ?",
+        "SELECT channel, who, question, supported, citations, asked_at FROM questions WHERE asked_at >= ? "
+        "ORDER BY asked_at",
         (since,),
     )
     report.questions = len(rows)

@@ -36,6 +36,7 @@ from corpus.model import LEVELS
 
 PAGE = Path(__file__).with_name("admin.html")
 RECEIVED = "upload.part"
+DRAIN_FACTOR = 8  # an oversized body is read (and dropped) up to this many times the limit
 NO_LOG = "本服务没有开启问题记录（保留天数为 0），没有报告。"
 
 
@@ -138,17 +139,18 @@ def admin_router(assistant: LiveAssistant, recorder: Recorder) -> APIRouter:
 
 
 async def _receive(request: Request, path: Path, max_bytes: int) -> None:
-    """Write the request body to ``path``, refusing it (413) as soon as it passes ``max_bytes``."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise too_big(max_bytes)
+    """Write the request body to ``path``; past ``max_bytes`` it is read on but not kept (so that the client
+    gets the refusal rather than a broken connection), up to DRAIN_FACTOR times the limit."""
     size = 0
     with open(path, "wb") as out:
         async for chunk in request.stream():
             size += len(chunk)
-            if size > max_bytes:
-                raise too_big(max_bytes)
-            out.write(chunk)
+            if size <= max_bytes:
+                out.write(chunk)
+            elif size > DRAIN_FACTOR * max_bytes:
+                break
+    if size > max_bytes:
+        raise too_big(max_bytes)
 
 
 def _remove(folder: Path) -> None:

@@ -1,8 +1,8 @@
 """One server for the web app and the HTTP API: FastAPI routes, the Gradio app mounted at /, uvicorn.
 
 Questions and searches run in worker processes (ASSISTANT_WORKERS, one OpenMP thread each by default: see
-assistant.workers), everything else in the server process; both follow the live build, so a new `index`
-goes live without a restart (assistant.live). /healthz, /readyz and /metrics report on the process, every
+assistant.workers), everything else in the server process; when `index` finishes, the server opens the new
+build and starts workers over it, then switches, so it goes live without a restart (assistant.live). /healthz, /readyz and /metrics report on the process, every
 answer is recorded (assistant.questionlog), /api has a per-client rate limit, and /admin, when a password
 is set, takes documents from the browser.
 
@@ -62,6 +62,13 @@ class ServedAssistant(LiveAssistant):
     def __init__(self, settings: Settings, pool: WorkerPool | None = None) -> None:
         super().__init__(settings, warmer=open_index if pool else warm)
         self.pool = pool
+
+    def _open(self) -> Assistant:
+        """The new build in this process and, before the switch, in a new set of workers."""
+        fresh = super()._open()
+        if self.pool is not None:
+            self.pool.replace()
+        return fresh
 
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
         if self.pool is not None:
