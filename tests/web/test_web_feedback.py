@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import urllib.error
 import urllib.request
 
@@ -33,6 +34,8 @@ def test_an_answer_is_rated_down_with_a_comment_and_up(page: Page, web_server: W
     expect(page.locator("#rate-row")).to_be_visible()
     expect(page.locator("#rate-row")).to_contain_text("这个回答有帮助吗？")
     assert_tap_targets(page)
+    page.locator("#rate-row").scroll_into_view_if_needed()
+    screenshot(page, "rate", full_page=False)
     page.locator("#rate-down").click()
     expect(page.locator("#comment-row")).to_be_visible()
     expect(page.locator("#rate-row")).to_be_hidden()
@@ -64,11 +67,13 @@ def get(server: WebServer, path: str, client: str) -> tuple[int, dict[str, str],
 
 
 def test_the_api_limits_each_client_and_says_so_in_chinese(web_server: WebServer):
-    limit, window = 120, 60  # ASSISTANT_API_RATE's default
-    statuses = [get(web_server, "/api/documents", "198.51.100.23")[0] for _ in range(limit)]
-    assert statuses == [200] * limit
-    status, headers, body = get(web_server, "/api/documents", "198.51.100.23")
+    limit, window = 120, 60  # ASSISTANT_API_RATE's default: a burst of 120, then 2 a second
+    started, answered = time.monotonic(), 0
+    while (reply := get(web_server, "/api/documents", "198.51.100.23"))[0] == 200 and answered < 10 * limit:
+        answered += 1
+    status, headers, body = reply
     assert status == 429 and int(headers["retry-after"]) >= 1
+    assert limit <= answered <= limit + (time.monotonic() - started) * limit / window + 1
     assert body["detail"].startswith(f"请求太频繁：每个客户端每 {window} 秒最多 {limit} 次。请")
     assert get(web_server, "/api/documents", "198.51.100.24")[0] == 200  # another client is not held up
 
