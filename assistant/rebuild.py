@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.settings import Settings
+from indexers.layout import IndexLayout
 
 PRIORITY = 10  # the child's nice value: the server's requests come first
 # A tqdm progress bar as written to a pipe: "向量编码:  45%|████▌     | 450/1000 [00:10<00:12, 40.1段/s]".
@@ -45,6 +46,7 @@ class RebuildStatus:
     finished: float | None = None
     summary: str = ""
     problems: list[str] = field(default_factory=list)
+    build: str | None = None  # the live build when it finished: the server switches to it shortly after
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,8 +92,10 @@ class Rebuild:
         except OSError as exc:
             code, summary = -1, ""
             self._note(f"错误：无法启动索引：{exc}")
+        live = IndexLayout(self.settings.data_dir, self.settings.cache_dir).current()
         with self._lock:
             status = self._status
+            status.build = live.name if live else None
             status.finished = time.time()
             status.summary = summary
             status.state = "done" if code == 0 or (code == 1 and summary) else "failed"

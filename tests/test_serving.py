@@ -328,7 +328,7 @@ def test_an_upload_is_previewed_and_a_rebuild_takes_it_live(served: Served):
     wait_for(finished, 300, "the rebuild finished")
     assert seen[-1]["state"] == "done" and "索引完成" in seen[-1]["summary"], seen[-1]
     assert seen[-1]["total"] > 0 and seen[-1]["done"] == seen[-1]["total"]  # the embedding bar was followed
-    wait_for(lambda: served.build() != first, 60, "the rebuilt index live")
+    wait_for(lambda: served.build() == seen[-1]["build"] != first, 60, "the rebuilt index live")
     answer = served.ask("吊物下方能不能站人？")[1]
     assert doc_id in {c["doc_id"] for c in answer["citations"]}
     listed = served.json("GET", "/admin/api/documents", headers=AUTH)[1]["documents"]
