@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import docx
 import pytest
 from openpyxl import load_workbook
 from reportlab.pdfgen import canvas
 from servers import free_port, running
+from test_uploads import word
 
 pytestmark = pytest.mark.slow
 
@@ -266,15 +266,6 @@ def _scanned_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def _docx(lines: list[str]) -> bytes:
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _kept(data_dir: Path) -> set[str]:
     """Every file of the user's documents and of the upload staging area."""
     roots = [data_dir / "corpus" / "user", data_dir / "uploads"]
@@ -308,7 +299,7 @@ def test_bad_uploads_are_refused_with_a_reason_and_leave_nothing(
 
 def test_an_upload_is_previewed_and_a_rebuild_takes_it_live(served: Served):
     first = served.build()
-    status, body = served.upload("起重吊装规定.docx", _docx(CRANE), title=CRANE[0])
+    status, body = served.upload("起重吊装规定.docx", word(CRANE), title=CRANE[0])
     assert status == 201, body
     preview, doc_id = body["preview"], body["document"]["id"]
     assert preview["kind"] == "articles" and preview["count"] == 3

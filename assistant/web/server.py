@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -70,24 +69,15 @@ class ServedAssistant(LiveAssistant):
             self.pool.replace()
         return fresh
 
-    def ask(self, question: str, context_doc: str | None = None) -> Answer:
-        if self.pool is not None:
-            return self.pool.call("ask", question, context_doc)
-        return self.current.ask(question, context_doc)
+    def ask(self, *args: Any, **kwargs: Any) -> Answer:
+        """Assistant.ask in a worker (or here without workers)."""
+        return self.pool.call("ask", *args, **kwargs) if self.pool else self.current.ask(*args, **kwargs)
 
-    def search(
-        self,
-        query: str,
-        k: int = 10,
-        mode: str = "hybrid",
-        doc_ids: Collection[str] | None = None,
-        levels: Collection[str] | None = None,
-        context_doc: str | None = None,
-    ) -> list[Hit]:
-        options: dict[str, Any] = {"doc_ids": doc_ids, "levels": levels, "context_doc": context_doc}
-        if self.pool is not None:
-            return self.pool.call("search", query, k, mode, **options)
-        return self.current.search(query, k, mode, **options)
+    def search(self, *args: Any, **kwargs: Any) -> list[Hit]:
+        """Assistant.search in a worker (or here without workers)."""
+        return (
+            self.pool.call("search", *args, **kwargs) if self.pool else self.current.search(*args, **kwargs)
+        )
 
 
 def create_app(assistant: ServedAssistant) -> FastAPI:
