@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.live import warm
+from assistant.logs import configure_json_logging
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -143,6 +144,7 @@ class WorkerPool:
 def _start_worker(settings: Settings, barrier: Any) -> None:
     """In a worker process: open the live build, warm it, then wait for the other workers."""
     global _assistant
+    configure_json_logging(secrets=[settings.admin_password])
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _assistant = Assistant(settings)
     warm(_assistant)

@@ -126,7 +126,7 @@ def test_logs_are_json_lines_with_secrets_masked(json_log: io.StringIO):
     log = logging.getLogger("assistant.test")
     log.info("request", extra={"route": "/api/ask", "status": 200})
     log.warning("login with %s failed", "hunter2-admin")
-    token = "7263514890:AAH3xkq9FakeTokenForTestsOnly_QwErTy12"
+    token = "5551234567:BBFakeTokenForTheLogTestOnly_abcdefghij12"
     logging.getLogger("httpx").warning("POST https://api.telegram.org/bot%s/getMe", token)
     try:
         raise RuntimeError("Authorization: Basic YWRtaW46aHVudGVy")

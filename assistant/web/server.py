@@ -14,6 +14,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from html import escape
 from typing import Any
@@ -133,7 +134,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
     """Start the workers, open the index, and serve until interrupted; logs are JSON lines on stderr."""
     configure_json_logging(secrets=[settings.admin_password])
     limit_threads(settings.worker_threads)
-    print(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……", flush=True)
+    _say(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……")
+    log.info("starting", extra={"data_dir": str(settings.data_dir), "embedder": settings.embedder})
     start = time.perf_counter()
     pool = WorkerPool(settings, settings.workers, settings.worker_threads) if settings.workers else None
     if pool is not None:
@@ -144,13 +146,17 @@ def serve(settings: Settings, host: str, port: int) -> None:
     app = create_app(assistant)
     if pool is not None:  # on the way out of uvicorn (which then re-raises the stop signal)
         app.router.add_event_handler("shutdown", pool.close)
+    seconds = round(time.perf_counter() - start, 1)
+    log.info("ready", extra={"build": assistant.build.name, "seconds": seconds, "workers": settings.workers})
     workers = f"{settings.workers} 个工作进程" if pool else "服务进程内"
-    print(
-        f"已就绪（加载用时 {time.perf_counter() - start:.1f} 秒，{workers}回答问题）。"
-        f"打开 http://{host}:{port} ，按 Ctrl+C 停止。",
-        flush=True,
-    )
+    _say(f"已就绪（加载用时 {seconds} 秒，{workers}回答问题）。打开 http://{host}:{port} ，按 Ctrl+C 停止。")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)
+
+
+def _say(line: str) -> None:
+    """A line for the person at the terminal (logs go to stderr as JSON; nothing else is printed there)."""
+    if sys.stdout.isatty():
+        print(line, flush=True)
 
 
 def _not_found_page(message: str) -> str:
