@@ -52,6 +52,7 @@ class LoadResult:
     seconds: float
     ms: list[float] = field(default_factory=list)
     errors: int = 0
+    cpu_s: float = 0.0  # CPU seconds the server (and its workers) spent meanwhile
 
     def row(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class LoadResult:
             "req_s": round(len(self.ms) / self.seconds, 1),
             "p50_ms": round(percentile(self.ms, 50) or 0),
             "p95_ms": round(percentile(self.ms, 95) or 0),
+            "server_cpu_ms_per_request": round(1000 * self.cpu_s / max(1, len(self.ms)), 1),
         }
 
 
@@ -115,6 +117,10 @@ class Server:
         """Resident memory of the server and its worker processes, in MiB."""
         return round(sum(_rss_mb(pid) for pid in _process_tree(self.process.pid)), 1)
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user and system) used so far by the server and its worker processes."""
+        return sum(_cpu_s(pid) for pid in _process_tree(self.process.pid))
+
 
 class Client:
     """One keep-alive HTTP connection to the server: ``Client(port).ask("…")`` → status."""
@@ -140,9 +146,11 @@ class Client:
             raise
 
 
-def load(port: int, clients: int, seconds: float, pool: Iterator[tuple[int, str]]) -> LoadResult:
+def load(server: Server, clients: int, seconds: float, pool: Iterator[tuple[int, str]]) -> LoadResult:
     """``clients`` threads, each looping search/ask (alternately, by the question's turn) for ``seconds``."""
+    port = server.port
     result = LoadResult(clients, seconds)
+    cpu_before = server.cpu_s()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -168,6 +176,7 @@ def load(port: int, clients: int, seconds: float, pool: Iterator[tuple[int, str]
         thread.start()
     for thread in threads:
         thread.join()
+    result.cpu_s = server.cpu_s() - cpu_before
     return result
 
 
@@ -191,7 +200,7 @@ def bench_web(repeat: int = 3, clients: Sequence[int] = (), seconds: float = 20.
         }
         if clients:
             pool = itertools.cycle(enumerate(asked))
-            report["load"] = [load(server.port, n, seconds, pool).row() for n in clients]
+            report["load"] = [load(server, n, seconds, pool).row() for n in clients]
             report["rss_after_load_mb"] = server.rss_mb()
         return report
 
@@ -232,6 +241,15 @@ def _process_tree(pid: int) -> list[int]:
     return tree
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process (Linux); 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     """Resident memory of a process in MiB (Linux); 0 when it is gone."""
     try:
@@ -270,6 +288,8 @@ def main() -> None:
     if clients:
         print(f"\nmixed /api/search and /api/ask, {args.seconds:.0f} s per level:\n")
         print(format_table(report["load"]))
+        cpu = ", ".join(f"{r['clients']}: {r['server_cpu_ms_per_request']} ms" for r in report["load"])
+        print(f"\nserver CPU per answered request (clients: ms): {cpu}")
         print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
