@@ -56,7 +56,6 @@ class LiveAssistant:
         self._current = factory(settings)
         self._refreshing = threading.Lock()
         self._failed: Path | None = None  # a build that could not be opened: not tried again
-        self._listeners: list[Callable[[Assistant], None]] = []
         self.swaps = 0
 
     def __getattr__(self, name: str) -> Any:
@@ -75,10 +74,6 @@ class LiveAssistant:
     def warm_up(self) -> float:
         """Warm the current generation (see ``warm``); the seconds it took."""
         return self._warm(self._current)
-
-    def on_swap(self, listener: Callable[[Assistant], None]) -> None:
-        """Call ``listener(new generation)`` after each swap (metrics, caches)."""
-        self._listeners.append(listener)
 
     def refresh(self) -> bool:
         """Switch to the live build when it is not the one served; True when switched. A build that fails
@@ -107,8 +102,6 @@ class LiveAssistant:
             previous.name if previous else "none",
             seconds,
         )
-        for listener in self._listeners:
-            listener(fresh)
         return True
 
     def _open(self) -> Assistant:
