@@ -36,6 +36,7 @@ from assistant.segments import (
     segments,
     sentence_of,
 )
+from assistant.verdict import YesNo, decide, modality, verdict_words, yes_no_question
 from corpus.model import Provision
 
 NO_BASIS = "在已收录的法规中没有找到直接依据。"
@@ -50,6 +51,11 @@ REPLY_LIMIT = 80  # characters of a quoted direct reply
 QUOTE_LIMIT = 200  # characters of one quoted basis line
 NUMBER_BONUS = 3  # how much a number, date or amount weighs against bigram overlap in fact answers
 SECOND_SHARE = 0.6  # a second quoted sentence must score at least this share of the best one
+SCREEN_LIMIT = 420  # characters of basis lines shown before the sources (about one phone screen)
+MIN_OVERLAP = 2  # shared bigrams a further provision's quote needs to be shown at all
+RELEVANT_SHARE = 0.5  # a checklist line of a notice item needs this share of its best line's overlap
+DECIDING_DEPTH = 4  # best-matching sentences searched for the one that decides a yes/no question
+UNDECIDED = "收录的条文没有直接说“{yes}”还是“{no}”，请看以下规定："
 
 # Where a long clause may be cut for an excerpt.
 _CUT = re.compile(r"[，：；。]")
@@ -85,6 +91,10 @@ class Answer:
     # For a yes/no question: "yes" or "no" when the cited provisions decide it (the answer's first line
     # then states it plainly, e.g. "不合法。"), None otherwise.
     verdict: str | None = None
+    # "llm" when the user's model wrote the text and every sentence in it was verified (assistant/llm/),
+    # else "extractive"; ``dropped`` lists the model's sentences removed, with the reason (for the operator).
+    mode: str = "extractive"
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,27 +103,40 @@ class Answer:
             "supported": self.supported,
             "verdict": self.verdict,
             "citations": [asdict(c) for c in self.citations],
+            "mode": self.mode,
+            "dropped": self.dropped,
         }
 
 
-def compose(question: str, intent: str, hits: list[Hit], supported: bool) -> Answer:
-    """The cited answer to a question from its ranked hits; ``supported`` False gives the no-basis answer."""
+def compose(question: str, intent: str, hits: list[Hit], supported: bool, focus: str = "") -> Answer:
+    """The cited answer to a question from its ranked hits; ``supported`` False gives the no-basis answer.
+
+    ``focus`` is what quotes are matched against: the question and the law's words for the concepts it names
+    (see assistant.concepts); the question alone when empty. A yes/no question gets its verdict first."""
     top = _distinct(hits)
     if not top:
         return Answer(NO_BASIS, intent, False, [])
+    focus = focus or question
     sources = _Sources()
     header: str | None = BASIS_HEADER
+    verdict: bool | None = None
+    yes_no = yes_no_question(question) if supported and intent != "lookup" else None
     if not supported:
-        reply, header, lines = NO_BASIS, NEAREST_HEADER, _quote_lines(question, top, sources)
+        reply, header, lines = NO_BASIS, NEAREST_HEADER, _quote_lines(focus, top, sources)
     elif intent == "lookup":
         (reply, lines), header = _lookup(top[0], sources), None
     else:
-        reply, lines = _COMPOSERS.get(intent, _other)(question, top, sources)
+        reply, lines = _COMPOSERS.get(intent, _other)(focus, top, sources)
         if not lines:
-            reply, lines = _other(question, top, sources)
-    text = "\n".join(part for part in (reply, header, *lines) if part)
+            reply, lines = _other(focus, top, sources)
+    if yes_no is not None:
+        verdict, reply, decided = _verdict(yes_no, focus, top[0], sources, reply)
+        if decided:  # the verdict line quoted the lead provision: the basis goes on with the others
+            lines = [line for line in lines if sources.ref(top[0]) not in line]
+    text = "\n".join(part for part in (reply, header if lines else None, *_fitting(lines)) if part)
     text, citations = sources.finish(text)
-    return Answer(text, intent, supported, citations)
+    word = None if verdict is None else ("yes" if verdict else "no")
+    return Answer(text, intent, supported, citations, verdict=word)
 
 
 class _Sources:
@@ -187,15 +210,22 @@ def _duty(question: str, hits: list[Hit], sources: _Sources) -> tuple[str, list[
 
 
 def _checklist(question: str, hits: list[Hit], sources: _Sources) -> tuple[str, list[str]]:
-    """One obligation a line, numbered, merged from the top provisions without repeats."""
+    """One obligation a line, numbered: the lead provision's, then the other provisions' that match the
+    question about as well, without repeats."""
+    found = [(hit, segment) for hit in hits for segment in _requirements(question, hit.provision)]
+    if not found:
+        return "", []
+    best = max(overlap(question, segment.text) for _, segment in found)
+    floor = max(1, best * RELEVANT_SHARE)
     chosen: list[tuple[Hit, Segment]] = []
     seen: set[str] = set()
-    for hit in hits:
-        for segment in _requirements(question, hit.provision):
-            key = re.sub(r"\W", "", segment.text)
-            if key not in seen and len(chosen) < MAX_ITEMS:
-                seen.add(key)
-                chosen.append((hit, segment))
+    for hit, segment in found:
+        key = re.sub(r"\W", "", segment.text)
+        lead = hit is hits[0]
+        if key not in seen and len(chosen) < MAX_ITEMS and (lead or overlap(question, segment.text) >= floor):
+            seen.add(key)
+            chosen.append((hit, segment))
+    chosen = _within_screen(chosen)
     if not chosen:
         return "", []
     lines = [f"{n}. {_quoted(hit, s, sources)}" for n, (hit, s) in enumerate(chosen, start=1)]
@@ -248,6 +278,65 @@ _COMPOSERS: dict[str, Callable[[str, list[Hit], _Sources], tuple[str, list[str]]
     "fact": _fact,
     "other": _other,
 }
+
+
+def _verdict(
+    yes_no: YesNo, focus: str, lead: Hit, sources: _Sources, reply: str
+) -> tuple[bool | None, str, str]:
+    """(verdict, the line that states it, the quote it rests on): the plain verdict and the lead provision's
+    deciding sentence as its reason; when the sentence does not decide, a plain note before the reply."""
+    deciding = _deciding_sentence(yes_no, focus, lead.provision)
+    found = None if deciding is None else deciding[1]
+    verdict = decide(yes_no, found)
+    if deciding is None or verdict is None:
+        return None, f"{UNDECIDED.format(yes=yes_no.yes, no=yes_no.no)}\n{reply}", ""
+    sentence = deciding[0]
+    quote, start, end = _cut(sentence, QUOTE_LIMIT)
+    text = quote.rstrip(EDGE_PUNCTUATION)
+    return (
+        verdict,
+        f"{verdict_words(yes_no, verdict)}。{lead.citation}规定：{text}{sources.mark(lead, start, end)}。",
+        quote,
+    )
+
+
+def _deciding_sentence(yes_no: YesNo, focus: str, provision: Provision) -> tuple[Segment, str] | None:
+    """The best-matching sentence of the provision that states a modality, and that modality; a 项 takes the
+    modality of its 款's lead (职工有下列情形之一的，应当认定为工伤：（六）在上下班途中……)."""
+    pieces = segments(provision)
+    leads = {s.paragraph: s for s in pieces if not s.item}
+    for segment in by_relevance(focus, pieces)[:DECIDING_DEPTH]:
+        sentence = segment if segment.item else sentence_of(provision, segment)
+        found = modality(sentence.text, yes_no.kind)
+        if found is None and segment.item and segment.paragraph in leads:
+            found = modality(leads[segment.paragraph].text, yes_no.kind)
+        if found is not None:
+            return sentence, found
+    return None
+
+
+def _within_screen(chosen: list[tuple[Hit, Segment]]) -> list[tuple[Hit, Segment]]:
+    """The checklist items whose quotes fit on one phone screen (the first always)."""
+    kept: list[tuple[Hit, Segment]] = []
+    used = 0
+    for hit, segment in chosen:
+        used += min(len(segment.text), QUOTE_LIMIT) + 6
+        if kept and used > SCREEN_LIMIT:
+            break
+        kept.append((hit, segment))
+    return kept
+
+
+def _fitting(lines: list[str]) -> list[str]:
+    """The basis lines that fit on one phone screen (the first always)."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(_PLACEHOLDER.sub("", line))
+        if kept and used > SCREEN_LIMIT:
+            break
+        kept.append(line)
+    return kept
 
 
 # --- building blocks -----------------------------------------------------------------------------------
@@ -329,8 +418,20 @@ def _requirements(question: str, provision: Provision) -> list[Segment]:
     if not items:
         tasks = [s for s in found if provision.bodies or _OBLIGATION.search(s.text)]
         best = by_relevance(question, tasks)[:MAX_ITEMS_PER_PROVISION]
+        if provision.bodies:  # a notice item holds many tasks: only those on the question
+            best = _relevant(question, best)
         items = sorted(best, key=lambda s: s.start)
     return [piece for piece in map(bare, items) if piece.text]
+
+
+def _relevant(question: str, pieces: list[Segment]) -> list[Segment]:
+    """The pieces that match the question well enough to be shown: RELEVANT_SHARE of the best piece's
+    shared bigrams, and at least one (the best piece always)."""
+    if not pieces:
+        return []
+    best = max(overlap(question, p.text) for p in pieces)
+    floor = max(1, best * RELEVANT_SHARE)
+    return [p for p in pieces if overlap(question, p.text) >= floor] or pieces[:1]
 
 
 def _number_focus(text: str, default: int) -> int:
@@ -399,7 +500,7 @@ def _quote_lines(question: str, hits: list[Hit], sources: _Sources) -> list[str]
     lines = []
     for rank, hit in enumerate(hits):
         chosen = _best_sentences(question, hit.provision)
-        if chosen and (rank == 0 or overlap(question, chosen[0].text)):
+        if chosen and (rank == 0 or overlap(question, chosen[0].text) >= MIN_OVERLAP):
             lines.append(f"{hit.citation}：{_joined_quote(hit, chosen, sources)}")
     return lines
 

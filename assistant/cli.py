@@ -25,18 +25,22 @@ from assistant.retrieval import MODES
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.settings import Settings
 from assistant.study_cli import add_study_commands
-from assistant.views import provision_text
+from assistant.views import document_line, provision_text
+from corpus.importer import LibraryImportError, import_tree
 from corpus.library import LibraryError, add_document, list_documents, remove_document
-from corpus.model import LEVELS, DocumentInfo
+from corpus.model import LEVELS, TIERS, DocumentInfo
 from corpus.sync import sync
+from corpus.versions import STATUSES, VersionIndex
 from indexers.layout import IndexBusyError, IndexLayout
 from indexers.reader import IndexMissingError
 from indexers.vectorstore import EmbedderMismatchError
+from indexers.workers import limit_threads
 
 # Errors that carry a message for the user; anything else is a bug and keeps its traceback.
 USER_ERRORS = (
     NotFoundError,
     LibraryError,
+    LibraryImportError,
     IndexBusyError,
     IndexMissingError,
     EmbedderMismatchError,
@@ -80,9 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--id", dest="doc_id", help="文档编号（默认由内容生成）")
     add.add_argument("--structured", action="store_true", help="按“第X条”结构解析（默认自动判断）")
     add.set_defaults(handler=cmd_add)
-    listing = corpus_commands.add_parser("list", help="列出已收录的文档")
+    listing = corpus_commands.add_parser("list", help="列出已收录的文档、时效性和版本")
     listing.add_argument("--json", action="store_true")
+    listing.add_argument(
+        "--tier", choices=TIERS, help="只列出该来源：default 默认文档集、user 自己的、library 法规库"
+    )
+    listing.add_argument("--level", choices=LEVELS, help="只列出该层级")
+    listing.add_argument("--status", choices=STATUSES, help="只列出该时效性")
     listing.set_defaults(handler=cmd_list)
+    importing = corpus_commands.add_parser(
+        "import", help="导入 LawRefBook 式的法规目录树作为法规库（可重复导入，只复制新增或改动的文件）"
+    )
+    importing.add_argument("directory", type=Path, help="法规目录（如解包后的 lawrefbook/）")
+    importing.add_argument("--json", action="store_true", help="以 JSON 输出逐个文件的结果")
+    importing.set_defaults(handler=cmd_import)
     remove = corpus_commands.add_parser("remove", help="删除自己添加的文档")
     remove.add_argument("doc_id")
     remove.set_defaults(handler=cmd_remove)
@@ -90,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="建立或增量更新检索索引")
     index.add_argument("--rebuild", action="store_true", help="全部重建")
     index.add_argument("--quiet", action="store_true", help="不显示进度条")
+    index.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="只建关键词索引；语义向量由 serve 在后台计算或下次 index 时计算",
+    )
     index.set_defaults(handler=cmd_index)
 
     show = commands.add_parser("show", help="显示一条条款，如：show work-safety-law-2021 第二十一条")
@@ -107,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--level", action="append", dest="levels", choices=LEVELS, help="只检索该层级（可重复）"
     )
+    search.add_argument("--tier", action="append", dest="tiers", choices=TIERS, help="只检索该来源（可重复）")
+    search.add_argument(
+        "--province", action="append", dest="provinces", help="只检索该省的地方性法规（可重复）"
+    )
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=cmd_search)
 
@@ -120,7 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="端口（默认 ASSISTANT_PORT，即 7860）")
     serve.set_defaults(handler=cmd_serve)
 
-    bot = commands.add_parser("bot", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
+    from bots.channels import CHANNELS  # bots is the layer to the right: only the bot command reaches it
+
+    bot = commands.add_parser("bot", help="运行机器人：Telegram、企业微信、钉钉或飞书")
+    names = "、".join(f"{name}（{title}）" for name, (title, _) in CHANNELS.items())
+    bot.add_argument("--channel", choices=list(CHANNELS), default="telegram", help=f"渠道：{names}")
     bot.set_defaults(handler=cmd_bot)
 
     report = commands.add_parser("report", help="问题报告：没能回答的问题、评价低的回答、引用最多的条款")
@@ -174,12 +202,34 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    documents = list_documents(settings.data_dir)
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    report = import_tree(args.directory, settings.data_dir, progress=_progress_printer("导入"))
     if args.json:
-        print_json([{**doc.to_dict()} for doc in documents])
+        print_json(report.to_dict())
+    else:
+        print(report.summary())
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    every = list_documents(settings.data_dir)
+    versions = VersionIndex.build(every)
+    documents = [
+        doc
+        for doc in (versions.apply(d) for d in every)
+        if (not args.tier or doc.tier == args.tier)
+        and (not args.level or doc.level == args.level)
+        and (not args.status or doc.status == args.status)
+    ]
+    if args.json:
+        print_json(
+            [
+                {**doc.to_dict(), "versions": [v.to_dict() for v in versions.versions(doc.id)]}
+                for doc in documents
+            ]
+        )
         return 0
-    if not documents:
+    if not every:
         print("还没有收录任何文档，请先运行 `python -m assistant corpus sync`。")
         return 0
     for level in LEVELS:
@@ -187,9 +237,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         if group:
             print(f"【{level}】")
             for doc in group:
-                state = "" if doc.present else "（文件缺失或已改动）"
-                extra = "，".join(x for x in (doc.doc_number, doc.effective and f"{doc.effective} 施行") if x)
-                print(f"  {doc.id}  《{doc.title}》{f'（{extra}）' if extra else ''}{state}")
+                print(f"  {doc.id}  {document_line(doc, versions)}")
     print(f"共 {len(documents)} 个文档。")
     return 0
 
@@ -201,7 +249,8 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    report = update_index(settings, rebuild=args.rebuild, progress=not args.quiet)
+    limit_threads(1)  # this process embeds in-process with one thread; worker processes take the other cores
+    report = update_index(settings, rebuild=args.rebuild, progress=not args.quiet, embed=not args.no_embed)
     print(report.summary())
     return 0 if not report.failed else 1
 
@@ -211,7 +260,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(assistant.show(args.doc_id, args.unit))
     else:
-        print(provision_text(*assistant.lookup(args.doc_id, args.unit)))
+        provision, document = assistant.lookup(args.doc_id, args.unit)
+        print(provision_text(provision, document, assistant.index.versions.versions(document.id)))
     return 0
 
 
@@ -220,7 +270,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print("错误：请给出一个问题，或用 --batch 指定问题文件（二选一）", file=sys.stderr)
         return 2
     assistant = Assistant(settings)
-    options = {"k": args.k, "mode": args.mode, "doc_ids": args.doc_ids, "levels": args.levels}
+    options = {
+        "k": args.k,
+        "mode": args.mode,
+        "doc_ids": args.doc_ids,
+        "levels": args.levels,
+        "tiers": args.tiers,
+        "provinces": args.provinces,
+    }
     if args.batch:
         return _search_batch(assistant, args.batch, options)
     hits = assistant.search(args.question, **options)
@@ -267,7 +324,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if IndexLayout(settings.data_dir).current() is None:
         print("还没有索引：先同步默认文档集，再建立索引（只需一次）。", file=sys.stderr)
         cmd_sync(argparse.Namespace(source=None), settings)
-        cmd_index(argparse.Namespace(rebuild=False, quiet=False), settings)
+        cmd_index(argparse.Namespace(rebuild=False, quiet=False, no_embed=True), settings)
     from assistant.web.server import serve  # gradio loads only for this command
 
     serve(settings, args.host or settings.host, args.port or settings.port)
@@ -275,10 +332,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
-    # bots is the layer to the right of assistant: this command is the one place that reaches into it.
-    from bots.telegram.run import run
+    from bots.channels import run_channel
 
-    return run(settings)
+    return run_channel(args.channel, settings)
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -307,8 +363,11 @@ def _shorten(text: str, limit: int = 120) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "……"
 
 
-def _progress_printer(label: str) -> Callable[[int, int, DocumentInfo], None]:
-    def report(done: int, total: int, entry: DocumentInfo) -> None:
-        print(f"\r{label} {done}/{total} {entry.id:<60}", end="\n" if done == total else "", file=sys.stderr)
+def _progress_printer(label: str) -> Callable[[int, int, DocumentInfo | str], None]:
+    def report(done: int, total: int, entry: DocumentInfo | str) -> None:
+        name = entry if isinstance(entry, str) else entry.id
+        if done % 50 and done != total and isinstance(entry, str):
+            return  # thousands of files: every 50th is enough
+        print(f"\r{label} {done}/{total} {name[:60]:<60}", end="\n" if done == total else "", file=sys.stderr)
 
     return report

@@ -1,56 +1,53 @@
 """The notice's duty matrix: every responsible body against the items it carries, with their tasks.
 
 Bodies come from each item's closing bracket (Provision.bodies and bodies_role); the general clause of item
-（一） makes the county governments (Provision.general_bodies) responsible for every item. Collective bodies
-(市安委会有关成员单位, 市级负有安全生产监管职责的部门, 各县（市、区）人民政府) stay as written. A name given
-by a user resolves by a key that drops 市/临汾/各, the final 局 and bracketed parts and contracts common long
-forms (应急管理→应急, 市场监督管理→市场监管, 人民政府→政府), so 能源局, 市应急局 and 应急管理局 all resolve.
+（一） makes the county governments (Provision.general_bodies) responsible for every item. Where an item's
+bodies 分工负责, each of its tasks goes to the bodies whose remit the task names (assistant.remit: 水库 →
+市水利局), and a task that names no body's remit is 待分解 — never every task to every body. Collective
+bodies (市安委会有关成员单位, 市级负有安全生产监管职责的部门, 各县（市、区）人民政府) stay as written here;
+the ledger (assistant.ledger) expands them when the user gives their members. Names resolve by
+assistant.bodies.body_key, so 能源局, 市应急局 and 应急管理局 all resolve.
 
 Usage::
 
     matrix = DutyMatrix.from_index(index)
     [d.unit for d in matrix.duties("能源局")[0].items]   # ["（十三）", "（十五）"]
     matrix.who_is_responsible("隐患排查")[0].bodies       # ["市安委会有关成员单位", …]
-    matrix.answer("市能源局负责哪些工作？")                # an Answer citing （十三） and （十五）
+    matrix.answer("市能源局今年负责哪些工作？")            # an Answer citing （十三） and （十五）
+    matrix.pending(matrix.items[14])                     # tasks of （十五） that name no body's remit
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer import Answer
+from assistant.bodies import UnknownBodyError, body_key, is_collective, normalize_name, resolve_name
 from assistant.exports import Document, Heading, NumberedList, Paragraph, Table
 from assistant.marks import CitationMarks
 from assistant.notice_items import NoticeItem, Task, notice_items
+from assistant.remit import RemitTable
+from assistant.targets import notice_year
 from corpus.model import DocumentInfo, Provision
 
-GENERAL_ROLE = "各项工作均需负责"
-DETAILED_ITEMS = 3  # an answer lists the tasks of each item when a body carries at most this many
-CLOSE_MATCHES = 5
+__all__ = [
+    "GENERAL_ROLE",
+    "BodyDuties",
+    "Duty",
+    "DutyMatrix",
+    "Responsibility",
+    "UnknownBodyError",
+    "body_key",
+]
 
-# Long forms and the short forms cadres write for them, applied to both sides of a name comparison.
-_CONTRACTIONS = (
-    ("住房和城乡建设", "住建"),
-    ("市场监督管理", "市场监管"),
-    ("监督管理", "监管"),
-    ("应急管理", "应急"),
-    ("城市管理", "城管"),
-    ("交通运输", "交通"),
-    ("规划和自然资源", "自然资源"),
-    ("消防救援", "消防"),
-    ("经济开发区", "开发区"),
-    ("经济技术开发区", "开发区"),
-    ("经开区", "开发区"),
-    ("管理委员会", "管委会"),
-    ("人民政府", "政府"),
-)
-_PREFIX = re.compile(r"^(?:临汾市|临汾|市级|各|市(?![场政]))")
-_SUFFIX = re.compile(r"(?:总局|分局|局)$")
-_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+GENERAL_ROLE = "各项工作均需负责"
+DIVIDED_ROLE = "分工负责"  # the item's bodies share its tasks by remit
+PENDING = "待分解"
+DETAILED_ITEMS = 3  # an answer lists the tasks of each item when a body carries at most this many
+
 # A question that asks what a body is responsible for; the body is named before the cue.
 _CUE = re.compile(
     r"(?:主要|都|要|需要|应当|应该)?(?:负责|承担|牵头|管)(?:哪些|什么|啥|哪几项|哪项|几项)"
@@ -58,20 +55,21 @@ _CUE = re.compile(
 )
 # How a written body name ends: the chat takes 能源局 or 市应急局 for a body, never a bare 应急 or 能源.
 _ORGANISATION = re.compile(r"(?:局|支队|处|单位|部门|政府|管委会|委员会)$")
-_FILLER = re.compile(r"(?:在[^，。？]{0,12}?[中里]|的|主要|都|要|需要|应当|应该|具体)+$")
-
-
-class UnknownBodyError(ValueError):
-    """A body name that matches no body of the notice (or several); the message lists close names."""
+# Words between the body and the cue: 市能源局今年都要负责哪些工作, 市能源局主要是负责什么.
+_FILLER = re.compile(
+    r"(?:在[^，。？]{0,12}?[中里]|\d{4}年度?|今年|本年度?|全年|年内|的|主要|都|还|是|要|需要|应当|应该|具体)+$"
+)
 
 
 @dataclass(frozen=True)
 class Duty:
-    """``duty.unit, duty.role, duty.tasks``: one item a body carries, and in what role."""
+    """``duty.unit, duty.role, duty.tasks``: one item a body carries, in what role, and which of its tasks."""
 
     item: NoticeItem
     role: str  # 负责, 分工负责, 指导督促企业落实, or GENERAL_ROLE for the county default of item （一）
     general: bool = False  # carried through the general clause of item （一）, not named in the item
+    # 分工负责: the tasks whose remit names this body, each with the words that name it; None: every task
+    assigned: tuple[tuple[Task, tuple[str, ...]], ...] | None = None
 
     @property
     def unit(self) -> str:
@@ -83,7 +81,12 @@ class Duty:
 
     @property
     def tasks(self) -> tuple[Task, ...]:
-        return self.item.tasks
+        """The tasks this body carries: its share by remit where the bodies 分工负责, else every task."""
+        return self.item.tasks if self.assigned is None else tuple(t for t, _ in self.assigned)
+
+    def remit_words(self, task: Task) -> tuple[str, ...]:
+        """The words of the task that name this body's remit (empty unless the role is 分工负责)."""
+        return next((words for t, words in self.assigned or () if t == task), ())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class Responsibility:
     role: str
     general_bodies: list[str]
     tasks: list[Task]  # the item's tasks that mention the keyword
+    carriers: list[list[str]] = field(default_factory=list)  # 分工负责: per task, the bodies by remit
 
     @property
     def unit(self) -> str:
@@ -129,28 +133,9 @@ class Responsibility:
             "role": self.role,
             "general_bodies": self.general_bodies,
             "tasks": [t.text for t in self.tasks],
+            "task_bodies": self.carriers,
             "citation": self.item.citation,
         }
-
-
-def normalize_name(name: str) -> str:
-    """A body name without spaces and a trailing 等部门/等, brackets full-width."""
-    name = "".join(name.split()).replace("(", "（").replace(")", "）")
-    return name.removesuffix("等部门").removesuffix("等")
-
-
-def body_key(name: str) -> str:
-    """The comparison key of a body name: 市应急管理局, 应急管理局 and 市应急局 all give 应急."""
-    key = _BRACKETED.sub("", normalize_name(name))
-    key = _SUFFIX.sub("", _PREFIX.sub("", key))
-    for long, short in _CONTRACTIONS:
-        key = key.replace(long, short)
-    return key
-
-
-def is_collective(name: str) -> bool:
-    """A body that stands for several: 市安委会有关成员单位, 市级…的部门, 各县（市、区）人民政府."""
-    return name.startswith("各") or name.endswith(("单位", "部门"))
 
 
 @dataclass
@@ -160,19 +145,27 @@ class DutyMatrix:
     items: list[NoticeItem]
     rows: dict[str, BodyDuties] = field(default_factory=dict)  # canonical body name → its row
     doc_title: str = ""
+    year: int | None = None  # the year the notice plans for: deadlines without a year fall in it
+    remit: RemitTable = field(default_factory=RemitTable.load)
 
     @classmethod
-    def from_index(cls, index: Any) -> DutyMatrix:
+    def from_index(cls, index: Any, remit: RemitTable | None = None) -> DutyMatrix:
         """From an IndexReader (anything with ``provisions`` and ``documents`` mappings)."""
-        return cls.from_provisions(index.provisions.values(), index.documents)
+        return cls.from_provisions(index.provisions.values(), index.documents, remit)
 
     @classmethod
     def from_provisions(
-        cls, provisions: Iterable[Provision], documents: Mapping[str, DocumentInfo]
+        cls,
+        provisions: Iterable[Provision],
+        documents: Mapping[str, DocumentInfo],
+        remit: RemitTable | None = None,
     ) -> DutyMatrix:
         items = notice_items(provisions, documents)
-        title = documents[items[0].provision.doc_id].title if items else ""
-        return cls(items, _rows(items), title)
+        remit = remit or RemitTable.load()
+        document = documents[items[0].provision.doc_id] if items else None
+        title = document.title if document else ""
+        year = notice_year(title, document.effective) if document else None
+        return cls(items, _rows(items, remit), title, year, remit)
 
     @property
     def bodies(self) -> list[str]:
@@ -187,26 +180,27 @@ class DutyMatrix:
         return [self.rows[self.resolve(body)]]
 
     def resolve(self, name: str) -> str:
-        """The canonical name of a body given by a short or partial name; UnknownBodyError otherwise."""
-        exact = self._exact(name)
-        if exact:
-            return exact
-        key = body_key(name)
-        keys = {body: body_key(body) for body in self.rows}
-        partial = [body for body, k in keys.items() if len(key) >= 2 and (key in k or k in key)]
-        if len(partial) == 1:
-            return partial[0]
-        if partial:
-            raise UnknownBodyError(f"“{name}”可能是指：{'、'.join(partial)}，请写出完整的单位名称。")
-        close = difflib.get_close_matches(key, keys.values(), n=CLOSE_MATCHES, cutoff=0.3)
-        named = [body for body, k in keys.items() if k in close] or self.bodies[:CLOSE_MATCHES]
-        raise UnknownBodyError(f"通知中没有找到责任单位“{name}”。相近的单位有：{'、'.join(named)}。")
+        """The canonical name of a body given by a short or partial name; UnknownBodyError otherwise (a body
+        the notice does not name may be a member of a collective body: the message says where to look)."""
+        try:
+            return resolve_name(name, self.bodies, "通知中")
+        except UnknownBodyError as unknown:
+            if "相近的单位有" not in str(unknown):
+                raise
+            hint = (
+                "如果它是市安委会成员单位等集体单位的成员，请提供成员单位名单，在工作台账中查看它分到的任务。"
+            )
+            raise UnknownBodyError(f"{unknown}{hint}") from None
 
-    def _exact(self, name: str) -> str | None:
-        key = body_key(name)
-        if len(key) < 2:
-            return None
-        return next((body for body in self.rows if body_key(body) == key), None)
+    def assignment(self, item: NoticeItem, task: Task) -> dict[str, list[str]]:
+        """The item's named bodies whose remit the task names, with the words that name it."""
+        return self.remit.assign(task.text, [normalize_name(b) for b in item.provision.bodies])
+
+    def pending(self, item: NoticeItem) -> list[Task]:
+        """The tasks of a 分工负责 item that name no named body's remit (待分解); empty for other items."""
+        if item.provision.bodies_role != DIVIDED_ROLE:
+            return []
+        return [task for task in item.tasks if not self.assignment(item, task)]
 
     def who_is_responsible(self, keyword: str) -> list[Responsibility]:
         """The items whose lead phrase or tasks mention the keyword, with their bodies (empty when none)."""
@@ -218,14 +212,19 @@ class DutyMatrix:
             tasks = [t for t in item.tasks if all(w in t.text for w in words)]
             if tasks or all(w in item.title for w in words):
                 p = item.provision
+                carriers = (
+                    [list(self.assignment(item, t)) for t in tasks] if p.bodies_role == DIVIDED_ROLE else []
+                )
                 found.append(
-                    Responsibility(item, list(p.bodies), p.bodies_role, list(p.general_bodies), tasks)
+                    Responsibility(
+                        item, list(p.bodies), p.bodies_role, list(p.general_bodies), tasks, carriers
+                    )
                 )
         return found
 
     def asked_body(self, question: str) -> str | None:
-        """The body a question asks the duties of (市能源局负责哪些工作？), named exactly or by a short form;
-        a collective body only by its full name."""
+        """The body a question asks the duties of (市能源局今年负责哪些工作？), named exactly or by a short form;
+        a collective body only as a group (各县区政府, 市安委会有关成员单位), never as one of it (县政府)."""
         cue = _CUE.search(question)
         if cue is None:
             return None
@@ -233,9 +232,13 @@ class DutyMatrix:
         if not _ORGANISATION.search(subject):
             return None
         for start in range(len(subject) - 1):
-            body = self._exact(subject[start:])
+            written = subject[start:]
+            key = body_key(written)
+            body = next((b for b in self.rows if len(key) >= 2 and body_key(b) == key), None)
             if body is not None:
-                return body if not self.rows[body].collective or body in question else None
+                # a collective body counts when the question names the group (各县区政府), not one of it
+                group = is_collective(written) or body in question
+                return body if not self.rows[body].collective or group else None
         return None
 
     def answer(self, question: str) -> Answer | None:
@@ -244,15 +247,24 @@ class DutyMatrix:
         return None if body is None else compose_duty_answer(self.rows[body])
 
 
-def _rows(items: list[NoticeItem]) -> dict[str, BodyDuties]:
+def _rows(items: list[NoticeItem], remit: RemitTable) -> dict[str, BodyDuties]:
     """The matrix rows: bodies named by the items (same key, same body) and the county default of （一）."""
     names: dict[str, str] = {}  # key → canonical name (the first spelling met)
     carried: dict[str, list[Duty]] = {}
     for item in items:
         p = item.provision
-        for body in p.bodies:
-            name = names.setdefault(body_key(body), normalize_name(body))
-            carried.setdefault(name, []).append(Duty(item, p.bodies_role or "负责"))
+        named = [normalize_name(b) for b in p.bodies]
+        shares = [remit.assign(t.text, named) for t in item.tasks] if p.bodies_role == DIVIDED_ROLE else None
+        for body in named:
+            name = names.setdefault(body_key(body), body)
+            assigned = None
+            if shares is not None:
+                assigned = tuple(
+                    (task, tuple(share[body]))
+                    for task, share in zip(item.tasks, shares, strict=True)
+                    if body in share
+                )
+            carried.setdefault(name, []).append(Duty(item, p.bodies_role or "负责", assigned=assigned))
         for body in p.general_bodies:
             name = names.setdefault(body_key(body), normalize_name(body))
             if all(d.item is not item for d in carried.get(name, [])):
@@ -265,17 +277,23 @@ def _rows(items: list[NoticeItem]) -> dict[str, BodyDuties]:
 
 
 def compose_duty_answer(row: BodyDuties) -> Answer:
-    """What a body carries: the items (and, for a few items, their tasks), every line cited to its item."""
+    """What a body carries: the items (and, for a few items, its tasks), every line cited to its item; a
+    body that carries every item through the general clause of （一） is told so first, citing that clause."""
     marks = CitationMarks()
     detailed = len(row.items) <= DETAILED_ITEMS
-    named = [
-        f"{d.item.heading if detailed else d.unit}{d.item.mark(marks, *_first_span(d))}" for d in row.items
-    ]
-    general = any(d.general for d in row.items)
-    reply = (
-        f"{row.body}在通知中承担{len(row.items)}项工作"
-        f"{f'（通知（一）规定{GENERAL_ROLE}）' if general else ''}：{'、'.join(named)}。"
-    )
+    if any(d.general for d in row.items):
+        first = next(d.item for d in row.items if not d.general)  # （一）, which holds the general clause
+        start, end = first.general_span()
+        reply = (
+            f"通知{first.unit}规定“{first.provision.text[start:end]}”{first.mark(marks, start, end)}，"
+            f"{row.body}对通知全部{len(row.items)}项工作均需负责，逐项如下。"
+        )
+    else:
+        named = [
+            f"{d.item.heading if detailed else d.unit}{d.item.mark(marks, *_first_span(d))}"
+            for d in row.items
+        ]
+        reply = f"{row.body}在通知中承担{len(row.items)}项工作：{'、'.join(named)}。"
     lines: list[str] = []
     for duty in row.items:
         item = duty.item
@@ -284,14 +302,22 @@ def compose_duty_answer(row: BodyDuties) -> Answer:
         else:
             p = item.provision
             bodies = "、".join(p.bodies)
-            lines.append(
-                f"{item.heading}：由{bodies}{p.bodies_role or '负责'}{item.mark(marks, *item.bodies_span())}"
-            )
+            mark = item.mark(marks, *item.bodies_span())
+            lines.append(f"{item.heading}：由{bodies}{p.bodies_role or '负责'}{mark}{_share(duty, detailed)}")
         if detailed:
             lines += [
                 f"{n}. {t.text}{item.mark(marks, t.start, t.end)}" for n, t in enumerate(duty.tasks, start=1)
             ]
     return Answer("\n".join([reply, "依据：", *lines]), "duty", True, marks.citations())
+
+
+def _share(duty: Duty, detailed: bool) -> str:
+    """What a 分工负责 line adds: how many of the item's tasks lie in the body's remit."""
+    if duty.assigned is None:
+        return ""
+    if not duty.tasks:
+        return "；其中没有写明属于本单位职责的任务"
+    return f"；按职责属于本单位的任务{len(duty.tasks)}项{'：' if detailed else ''}"
 
 
 def _first_span(duty: Duty) -> tuple[int, int]:
@@ -307,11 +333,19 @@ def format_duties(rows: list[BodyDuties], tasks: bool = True) -> str:
     for row in rows:
         lines = [f"【{row.body}】承担{len(row.items)}项工作"]
         for duty in row.items:
-            lines.append(f"{duty.item.heading}（{duty.role}）")
+            lines.append(f"{duty.item.heading}（{_role(duty)}）")
             if tasks:
                 lines += [f"  {n}. {t.text}" for n, t in enumerate(duty.tasks, start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _role(duty: Duty) -> str:
+    """分工负责, with the body's share: 分工负责，按职责承担2项任务 (or 未写明本单位的任务)."""
+    if duty.assigned is None:
+        return duty.role
+    share = f"按职责承担{len(duty.tasks)}项任务" if duty.tasks else "未写明属于本单位职责的任务"
+    return f"{duty.role}，{share}"
 
 
 def format_responsibilities(keyword: str, found: list[Responsibility]) -> str:
@@ -322,7 +356,10 @@ def format_responsibilities(keyword: str, found: list[Responsibility]) -> str:
     for r in found:
         general = f"；{'、'.join(r.general_bodies)}{GENERAL_ROLE}" if r.general_bodies else ""
         lines.append(f"{r.item.heading}：{'、'.join(r.bodies)}{r.role or '负责'}{general}")
-        lines += [f"  - {t.text}" for t in r.tasks]
+        for n, task in enumerate(r.tasks):
+            carriers = r.carriers[n] if r.carriers else None
+            share = "" if carriers is None else f"（按职责：{'、'.join(carriers) or PENDING}）"
+            lines.append(f"  - {task.text}{share}")
     return "\n".join(lines)
 
 
@@ -341,7 +378,7 @@ def duty_tables(matrix: DutyMatrix, rows: list[BodyDuties]) -> list[Table]:
                 row.body,
                 d.unit,
                 d.title,
-                d.role,
+                _role(d),
                 [f"{n}. {t.text}" for n, t in enumerate(d.tasks, 1)],
                 d.item.citation,
             ]
@@ -363,6 +400,6 @@ def duty_document(matrix: DutyMatrix, rows: list[BodyDuties]) -> Document:
     for row in rows:
         blocks.append(Heading(f"{row.body}（{len(row.items)}项）"))
         for duty in row.items:
-            blocks.append(Paragraph(f"{duty.item.heading}（{duty.role}）", bold=True))
+            blocks.append(Paragraph(f"{duty.item.heading}（{_role(duty)}）", bold=True))
             blocks.append(NumberedList([t.text for t in duty.tasks]))
     return Document(f"《{matrix.doc_title}》责任分工清单", blocks, subtitle=f"共{len(rows)}个责任单位")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.model import DocumentInfo, Provision, citation
+from corpus.model import DocumentInfo, Provision
+from corpus.versions import IN_FORCE, cite
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,11 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        return citation(self.document.title, self.provision.unit)
+        """The citation; a version not in force is named: 《…》（2018年10月26日版，已被修改）第十条."""
+        return cite(self.document, self.provision.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI/API hit shape: doc_id, title, unit, citation, text, score."""
+        """The CLI/API hit shape: doc_id, title, unit, citation, text, score, status (时效性)."""
         return {
             "doc_id": self.doc_id,
             "title": self.document.title,
@@ -45,4 +47,5 @@ class Hit:
             "citation": self.citation,
             "text": self.provision.text,
             "score": round(self.score, 6),
+            "status": self.document.status or IN_FORCE,
         }

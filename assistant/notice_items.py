@@ -69,6 +69,12 @@ class NoticeItem:
         end = len(self.heading)
         return (0, end) if self.provision.text.startswith(self.heading) else (0, len(self.unit))
 
+    def general_span(self) -> tuple[int, int]:
+        """Where the general clause lies (以下均需……负责，不再一一列出); the closing bracket when there is none."""
+        start, end = self.bodies_span()
+        found = self.provision.text.find("以下", start, end)
+        return (found, end - 1) if found >= 0 else (start, end)
+
     def bodies_span(self) -> tuple[int, int]:
         """Where the closing （…负责） lies in the text; the whole text when there is none."""
         text = self.provision.text

@@ -8,26 +8,35 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Answer, compose
 from assistant.duties import BodyDuties, DutyMatrix, Responsibility
 from assistant.handouts import Handout, bank_questions, build_handout
 from assistant.hits import Hit
 from assistant.intent import classify
+from assistant.ledger import Ledger, build_ledger
+from assistant.members import read_members
 from assistant.query import QueryAnalyzer
 from assistant.quiz import TYPES, QuizBank, QuizResult, Selection, select_provisions
 from assistant.retrieval import HybridSearch
 from assistant.retriever import ProvisionRetriever
+from assistant.scope import OUT_OF_SCOPE, ScopeJudge
 from assistant.settings import Settings
 from assistant.support import is_supported
 from assistant.targets import Target, extract_targets
 from assistant.views import provision_view
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
+from corpus.versions import HISTORICAL
+from indexers.concepts import STRONG, ConceptDictionary, ConceptMatch
 from indexers.reader import IndexReader
+
+if TYPE_CHECKING:
+    from assistant.llm.writer import AnswerWriter
 
 MAX_QUESTION_CHARS = 2000
 ANSWER_DEPTH = 5  # provisions an answer may draw on
@@ -63,15 +72,23 @@ class Assistant:
     @cached_property
     def index(self) -> IndexReader:
         s = self.settings
-        return IndexReader.open(s.data_dir, s.embedder, s.chroma_host, s.chroma_port)
+        return IndexReader.open(s.data_dir, s.embedder, s.chroma_host, s.chroma_port, s.cache_dir)
 
     @cached_property
     def analyzer(self) -> QueryAnalyzer:
         return QueryAnalyzer.load()
 
     @cached_property
+    def concepts(self) -> ConceptDictionary:
+        return ConceptDictionary.load()
+
+    @cached_property
+    def scope(self) -> ScopeJudge:
+        return ScopeJudge(self.concepts)
+
+    @cached_property
     def searcher(self) -> HybridSearch:
-        return HybridSearch(self.index, self.analyzer, jurisdiction=self.settings.jurisdiction)
+        return HybridSearch(self.index, self.analyzer, self.concepts, jurisdiction=self.settings.jurisdiction)
 
     @cached_property
     def duty_matrix(self) -> DutyMatrix:
@@ -89,6 +106,8 @@ class Assistant:
         doc_ids: Collection[str] | None = None,
         levels: Collection[str] | None = None,
         context_doc: str | None = None,
+        tiers: Collection[str] | None = None,
+        provinces: Collection[str] | None = None,
     ) -> list[Hit]:
         """The k best provisions for a question (see HybridSearch.search); NotFoundError when it names an
         article or item that its document does not have (never another one in its place)."""
@@ -97,11 +116,59 @@ class Assistant:
         if missing:
             raise NotFoundError(missing)
         return self.searcher.search(
-            question, k, mode, doc_ids=doc_ids, levels=levels, context_doc=context_doc
+            question,
+            k,
+            mode,
+            doc_ids=doc_ids,
+            levels=levels,
+            context_doc=context_doc,
+            tiers=tiers,
+            provinces=provinces,
         )
 
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
-        """A cited answer; ``context_doc`` is the document named earlier in the conversation."""
+        """A cited answer; ``context_doc`` is the document named earlier in the conversation. With the user's
+        model configured (ASSISTANT_LLM_BASE_URL), its verified rewrite of the extractive answer."""
+        extractive = self.extractive_answer(self.retrieval_question(question), context_doc)
+        return self.rewritten(question, extractive)
+
+    def ask_stream(self, question: str, context_doc: str | None = None) -> Iterator[Answer]:
+        """Like ``ask``, with the model's verified sentences as they stream in: partial answers, then the
+        final one (the extractive answer alone without a model)."""
+        extractive = self.extractive_answer(self.retrieval_question(question), context_doc)
+        yield from self.written(question, extractive)
+
+    def rewritten(self, question: str, extractive: Answer) -> Answer:
+        """The user's model's verified rewrite of ``extractive`` (``extractive`` itself without a model)."""
+        return self.writer.write(question, extractive) if self.writer else extractive
+
+    def written(self, question: str, extractive: Answer) -> Iterator[Answer]:
+        """``rewritten`` as the model's verified sentences stream in: partial answers, then the final one."""
+        if self.writer is None:
+            yield extractive
+            return
+        yield from self.writer.stream(question, extractive)
+
+    @cached_property
+    def writer(self) -> AnswerWriter | None:
+        """The LLM step over the user's endpoint, None when none is configured."""
+        if not self.settings.llm.enabled:
+            return None
+        from assistant.llm.writer import AnswerWriter  # langchain-openai loads only when a model is set
+
+        return AnswerWriter(self.settings.llm, self.index.provision, self.analyzer.synonyms)
+
+    def retrieval_question(self, question: str) -> str:
+        """The question as retrieval reads it: rewritten by the model when ASSISTANT_LLM_REWRITE is on."""
+        text = validate_question(question)
+        if self.writer is None or not self.settings.llm.rewrite:
+            return text
+        from assistant.llm.rewrite import rewrite_query
+
+        return rewrite_query(self.writer.model, self.settings.llm, text)
+
+    def extractive_answer(self, question: str, context_doc: str | None = None) -> Answer:
+        """The extractive cited answer (the default, and the fallback of the LLM step)."""
         text = validate_question(question)
         missing = self.missing_reference(text, context_doc)
         if missing:
@@ -114,9 +181,21 @@ class Assistant:
         duty = self.duty_matrix.answer(text)  # "市能源局负责哪些工作？" is answered from the duty matrix
         if duty is not None:
             return duty
+        found = self.concepts.in_question(text)
+        named = self.analyzer.named_document(text) is not None
+        if not self.scope.judge(query, named, found).in_scope:
+            return Answer(OUT_OF_SCOPE, intent, False)
         hits = self.searcher.search(text, k=ANSWER_DEPTH, context_doc=context_doc)
-        supported = is_supported(hits, self.index.meta["embedder"])
-        return compose(text, intent, hits, supported)
+        supported = is_supported(hits, self.index.meta["embedder"]) or self._on_concept(hits, found)
+        focus = " ".join([text, *self.concepts.law_terms(found)])
+        return compose(text, intent, hits, supported, focus)
+
+    def _on_concept(self, hits: list[Hit], found: list[ConceptMatch]) -> bool:
+        """Whether the lead provision is tagged with a strong concept of the question, or with two of its
+        concepts (a weak one alone, 口罩 or 电动车, is a common word)."""
+        tags = set(self.index.concept_tags.get(hits[0].provision.id, ())) if hits else set()
+        shared = [m.concept for m in found if m.concept.id in tags]
+        return len(shared) >= 2 or any(c.scope == STRONG for c in shared)
 
     def duties(self, body: str | None = None) -> list[BodyDuties]:
         """The notice's duty matrix, or one body's row (能源局 resolves); ValueError lists close names."""
@@ -125,6 +204,13 @@ class Assistant:
     def who_is_responsible(self, keyword: str) -> list[Responsibility]:
         """The notice items whose tasks mention the keyword (隐患排查), with their bodies."""
         return self.duty_matrix.who_is_responsible(keyword)
+
+    def ledger(self, members: Path | None = None) -> Ledger:
+        """The task ledger (台账): a row per body and task; ``members`` is a member list (.csv or .xlsx) that
+        breaks the collective bodies down (MembersError in Chinese when it cannot be used)."""
+        matrix = self.duty_matrix
+        listed = read_members(members, matrix.bodies) if members is not None else None
+        return build_ledger(matrix, self.targets(), listed)
 
     def targets(self) -> list[Target]:
         """Every deadline, frequency and quantified target of the notice, with its item."""
@@ -149,20 +235,31 @@ class Assistant:
         n: int = 20,
         seed: int = 0,
         difficulties: Collection[str] = (),
+        **options: Any,
     ) -> QuizResult:
         """Exam items from the selected provisions, checked and reproducible for a seed (see assistant.quiz);
-        ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; SelectionError in Chinese."""
+        ``types`` is a list of 单选/多选/判断/填空 or a mapping to counts; ``options`` go to QuizBank.draw
+        (role, exclusion, top_up, config); SelectionError in Chinese."""
+        selection = selection or Selection()
+        chosen = set(selection.doc_ids or ())
+        in_force = [
+            p
+            for p in self.index.provisions.values()
+            if p.doc_id in chosen or self.index.documents[p.doc_id].status not in HISTORICAL
+        ]
         provisions = select_provisions(
-            self.index.provisions.values(),
+            in_force,
             self.index.documents,
-            selection or Selection(),
+            selection,
             search=lambda topic: [hit.provision for hit in self.search(topic, k=QUIZ_TOPIC_DEPTH)],
         )
-        return self.quiz_bank.draw(provisions, types, n, seed, tuple(difficulties))
+        options.setdefault("avoid", selection.words())
+        return self.quiz_bank.draw(provisions, types, n, seed, tuple(difficulties), **options)
 
     def show(self, doc_id: str, unit: str) -> dict[str, Any]:
         """One provision as a view dict; NotFoundError for an unknown document or unit."""
-        return provision_view(*self.lookup(doc_id, unit))
+        provision, document = self.lookup(doc_id, unit)
+        return provision_view(provision, document, self.index.versions.versions(document.id))
 
     def lookup(self, doc_id: str, unit: str) -> tuple[Provision, DocumentInfo]:
         """A provision and its document, the unit written as 第二十一条, 21 or （十三）; NotFoundError (with the

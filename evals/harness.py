@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from evals.metrics import (
     reciprocal_rank,
 )
 
-MODES = ("hybrid", "bm25", "dense")
+MODES = ("hybrid", "bm25", "dense", "baseline")  # baseline: the article-level reference (evals/baseline.py)
 ALL = "全部"
 INTENT_PREFIX = "意图·"
 MISS_SHOWN = 3  # top results shown for each miss
@@ -146,17 +147,29 @@ def _ask_all(
         start = time.perf_counter()
         answer = assistant.ask(item.query)
         ms.append((time.perf_counter() - start) * 1000)
-        cited = {(c.doc_id, normalise_unit(c.unit)) for c in answer.citations}
+        cited = [(c.doc_id, normalise_unit(c.unit)) for c in answer.citations]
         labelled = item.intent is not None and not item.out_of_scope
         outcomes.append(
             AnswerOutcome(
                 out_of_scope=item.out_of_scope,
                 refused=not answer.supported,
-                cited_gold=bool(cited & set(item.gold)),
+                cited_gold=bool(set(cited) & set(item.gold)),
+                first_cited_gold=bool(cited) and cited[0] in item.gold,
                 intent_correct=(answer.intent == item.intent) if labelled else None,
+                verdict_correct=(answer.verdict == item.verdict) if item.verdict else None,
+                key_present=_has_key(answer.answer, item.key) if item.key else None,
             )
         )
     return answer_scores(outcomes), latency_summary(ms)
+
+
+def _has_key(answer: str, key: str) -> bool:
+    """Whether the answer contains the key term, spaces and full/half width aside."""
+
+    def flat(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    return flat(key) in flat(answer)
 
 
 def _group_figures(rankings: list[Ranking], k: int) -> dict[str, dict[str, float | None]]:
@@ -231,7 +244,10 @@ def _format_answers(scores: AnswerScores, latency: dict[str, float | None]) -> l
         f"  拒答召回率 {fmt(scores.refusal_recall)}（{scores.refused_out_of_scope}/{scores.out_of_scope}）"
         f"  误拒率 {fmt(scores.false_refusal_rate)}（{scores.refused_in_scope}/{in_scope}）",
         f"  引用准确率 {fmt(scores.citation_accuracy)}（{scores.cited_gold}/{scores.answered_in_scope}）"
-        f"  意图准确率 {fmt(scores.intent_accuracy)}（{scores.intent_correct}/{scores.intent_checked}）"
+        f"  首条引用准确率 {fmt(scores.first_citation_accuracy)}（{scores.first_cited_gold}/{in_scope}）"
+        f"  意图准确率 {fmt(scores.intent_accuracy)}（{scores.intent_correct}/{scores.intent_checked}）",
+        f"  判断准确率 {fmt(scores.verdict_accuracy)}（{scores.verdict_correct}/{scores.verdict_checked}）"
+        f"  关键词命中率 {fmt(scores.key_term_rate)}（{scores.key_present}/{scores.key_checked}）"
         f"  问答延迟 p50/p95（毫秒）{fmt(latency.get('p50_ms'), 1)}/{fmt(latency.get('p95_ms'), 1)}",
     ]
 

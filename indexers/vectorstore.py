@@ -111,7 +111,7 @@ class VectorStore:
     def add(
         self,
         ids: list[str],
-        embeddings: list[list[float]],
+        embeddings: Any,
         documents: list[str] | None = None,
         metadatas: list[dict[str, Any]] | None = None,
     ) -> None:
@@ -140,6 +140,16 @@ class VectorStore:
         )
         distances = (result["distances"] or [[]])[0]
         return [(id_, 1.0 - float(d)) for id_, d in zip(result["ids"][0], distances, strict=True)]
+
+    def ids(self) -> set[str]:
+        """The ids of every stored vector."""
+        found: set[str] = set()
+        step = self.client.get_max_batch_size()
+        while True:
+            page = self._collection.get(include=[], limit=step, offset=len(found))
+            found.update(page["ids"])
+            if len(page["ids"]) < step:
+                return found
 
     def count(self) -> int:
         """Number of vectors stored."""

@@ -24,16 +24,14 @@ import html
 import itertools
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import ClientConnectorError, ClientSession, web
-
-T = TypeVar("T")
+from platform_server import PlatformServer
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -160,10 +158,11 @@ class _HtmlChecker(HTMLParser):
             self.errors.append(f"unclosed tags {self.stack}")
 
 
-class BotApiServer:
+class BotApiServer(PlatformServer):
     """The fake Bot API on 127.0.0.1 (a free port), served from its own thread and event loop."""
 
     def __init__(self, token: str, username: str = "anquan_test_bot") -> None:
+        super().__init__()
         self.token = token
         self.bot_user = {
             "id": int(token.split(":")[0]),
@@ -173,55 +172,35 @@ class BotApiServer:
         }
         self.calls: list[Call] = []
         self._state = _State()
-        self._changed = threading.Condition()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._new_update: asyncio.Condition | None = None
-        self._runner: web.AppRunner | None = None
         self._closing = False
-        self.port = 0
 
     # --- lifecycle -------------------------------------------------------------------------------
-
-    def __enter__(self) -> BotApiServer:
-        self._thread.start()
-        self._run(self._start())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._run(self._stop())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop.close()
 
     @property
     def base_url(self) -> str:
         """What the bot's base_url should be: the token is appended to it."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    async def _start(self) -> None:
+    def routes(self, app: web.Application) -> None:
         self._new_update = asyncio.Condition()
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)  # the access log would show the token
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        app.router.add_route(
+            "*", "/bot{token}/{method}", self._handle
+        )  # no access log: it would show the token
 
-    async def _stop(self) -> None:
+    async def stop(self) -> None:
         """Release long polls still held open (their clients are gone), then close."""
-        assert self._runner is not None and self._new_update is not None
+        assert self._new_update is not None
         async with self._new_update:
             self._closing = True
             self._new_update.notify_all()
-        await self._runner.cleanup()
+        await super().stop()
 
-    def _run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
+    def recent(self) -> list[Call]:
+        return self.calls[-5:]
 
     # --- what tests do -----------------------------------------------------------------------------
 
@@ -244,7 +223,7 @@ class BotApiServer:
             chat = self._chat(chat_id if chat_id is not None else user_id, user)
             return {"message": self._new_message(user, chat, **{k: v for k, v in content.items() if v})}
 
-        return self._run(self._deliver(body))
+        return self.run(self._deliver(body))
 
     def press(self, user_id: int, message: dict[str, Any] | None, data: str) -> str:
         """A user presses an inline button with ``data`` under a message the bot sent (None: an inline
@@ -261,7 +240,7 @@ class BotApiServer:
             self._state.open_queries.add(query_id)
             return {"callback_query": query}
 
-        self._run(self._deliver(body))
+        self.run(self._deliver(body))
         return query_id
 
     def barrier(self, timeout: float = 60) -> None:
@@ -298,17 +277,6 @@ class BotApiServer:
             and (chat_id is None or c.params.get("chat_id") == chat_id)
         ]
 
-    def wait_for(self, condition: Callable[[], T], timeout: float = 60) -> T:
-        """Wait until ``condition()`` is truthy (checked whenever the bot makes a request); its value."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not (value := condition()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"condition not met within {timeout} s; last calls: {self.calls[-5:]}")
-                self._changed.wait(remaining)
-            return value
-
     # --- the Bot API ------------------------------------------------------------------------------
 
     def _chat(self, chat_id: int, user: dict[str, Any]) -> dict[str, Any]:
@@ -335,7 +303,7 @@ class BotApiServer:
     def forge_webhook_update(self, update: dict[str, Any], secret: str) -> int:
         """POST an update to the webhook with the given secret, as a forger would; the HTTP status."""
         assert self._state.webhook is not None
-        return self._run(self._post(self._state.webhook["url"], update, secret))
+        return self.run(self._post(self._state.webhook["url"], update, secret))
 
     @staticmethod
     async def _post(url: str, update: dict[str, Any], secret: str, attempts: int = 50) -> int:
@@ -418,6 +386,11 @@ class BotApiServer:
                 or not 1 <= len(command.get("description", "")) <= 256
             ):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] == "chat":  # a menu for one chat: Telegram must know the chat
+            self._known_chat(scope)
+        elif scope["type"] != "default":
+            raise ApiError(400, "Bad Request: unsupported scope in this test server")
         return True
 
     async def _api_send_chat_action(self, params: dict[str, Any]) -> bool:

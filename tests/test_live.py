@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -13,7 +14,9 @@ from assistant.live import LiveAssistant, reopen
 from assistant.questionlog import QuestionLog
 from assistant.settings import Settings
 from bots.core import BotConfig, BotCore, Incoming, Press
-from bots.core.feedback import ASK_WHY, NO_DOWN_VOTE, NOTED, RATE, THANKS, Feedback
+from bots.core.feedback import ASK_WHY, NO_DOWN_VOTE, NOTED, NOTHING_TO_RATE, RATE, THANKS, Feedback
+from bots.core.markup import hint_blocks
+from bots.dingtalk.render import action_url
 from corpus.library import add_document
 from indexers.layout import META_FILE, IndexLayout
 
@@ -113,3 +116,17 @@ def test_the_bot_takes_a_rating_and_a_comment_under_each_answer(bot: BotCore):
         (-1, "没有说到安全投入", "bot")
     ]
     assert rows[0][3] == log.pseudonym("bot", "8") != "8"  # the chat is stored as a salted hash only
+
+
+def test_where_buttons_do_not_call_back_the_worker_rates_by_sending_the_thumb(bot: BotCore):
+    log = bot.feedback.log  # type: ignore[union-attr]
+    assert bot.handle_message(Incoming("9", "9", "👍")).replies[0].text == NOTHING_TO_RATE
+    reply = bot.handle_message(Incoming("9", "9", "生产经营单位的主要负责人有哪些职责？")).replies[0]
+    down = reply.buttons[-1][1]
+    hints = "\n".join(block.text for block in hint_blocks(reply.buttons))  # 企业微信 shows them as text
+    assert "👍 有帮助：回复 👍" in hints and "👎 没帮助：回复 👎" in hints
+    assert unquote(action_url(down)).endswith("content=👎")  # 钉钉's button sends it for the worker
+
+    assert bot.handle_message(Incoming("9", "9", " 👎 ")).replies[0].text == ASK_WHY
+    assert bot.handle_message(Incoming("9", "9", "意见：没有说到安全投入")).replies[0].text == NOTED
+    assert log.query("SELECT rating, comment FROM feedback") == [(-1, "没有说到安全投入")]

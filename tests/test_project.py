@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from assistant.settings import ENVIRONMENT
+from bots.settings import ENVIRONMENT as BOT_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def test_ci_calls_the_readme_test_command():
 
 def test_every_setting_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ENVIRONMENT:
+    for name in [*ENVIRONMENT, *BOT_ENVIRONMENT]:
         assert f"`{name}`" in readme, name
 
 

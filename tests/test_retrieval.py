@@ -154,8 +154,8 @@ def test_answers_cite_what_they_quote(assistant: Assistant):
 
 def test_no_basis_is_said_plainly(assistant: Assistant):
     answer = assistant.ask("怎么做红烧肉？")
-    assert not answer.supported
-    assert answer.answer.startswith("在已收录的法规中没有找到直接依据")
+    assert not answer.supported and not answer.citations
+    assert answer.answer.startswith("这个问题不在已收录的安全生产法规范围内")
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -168,7 +168,8 @@ def test_cli_ask_json_contract(data_dir: Path):
     result = run_cli(data_dir, "ask", "发生生产安全事故后，单位负责人多长时间内要报告？", "--json")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answer", "intent", "supported", "verdict", "citations"}
+    assert set(answer) == {"answer", "intent", "supported", "verdict", "citations", "mode", "dropped"}
+    assert answer["mode"] == "extractive" and answer["dropped"] == []
     assert answer["intent"] == "fact" and answer["supported"] is True
     assert set(answer["citations"][0]) == {"doc_id", "unit", "citation", "quote"}
     assert "1小时" in answer["answer"]
@@ -183,7 +184,7 @@ def test_cli_search_batch_prints_one_object_per_line_in_order(data_dir: Path, tm
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["query"] for line in lines] == questions
     assert lines[0]["hits"][0]["unit"] == "第二十一条"
-    assert set(lines[0]["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score"}
+    assert set(lines[0]["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score", "status"}
     assert lines[1]["hits"] == [] and "空" in lines[1]["error"]
     assert len(lines[2]["hits"]) == 3
     assert lines[3]["hits"][0]["citation"] == "《中华人民共和国消防法》第二十八条"

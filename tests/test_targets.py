@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from assistant.notice_items import notice_items
-from assistant.targets import extract_targets, target_table
+from assistant.targets import deadline_date, extract_targets, notice_year, target_table
 from corpus.manifest import load_manifest
 from corpus.model import DocumentInfo
 from indexers.parse import parse_text, read_provisions
@@ -53,8 +54,19 @@ def test_every_county_has_an_emergency_supply_depot(targets):
         ("（七）", "quantity", "至少10项", "具体问题"),
         ("（七）", "frequency", "每半年至少一次", "召开专题会议"),
         ("（四）", "frequency", "每年至少1—2项", "解决制约安全发展的突出问题"),
-        ("（十一）", "deadline", "3个月内", "发生2起及以上或6个月内发生3起及以上较大生产安全事故的"),
         ("（二十）", "quantity", "至少1次", "综合性应急演练"),
+        # a count window and the counts in it: the thing counted is the accident, named once after both
+        ("（十一）", "window", "3个月内", "发生2起及以上或6个月内发生3起及以上较大生产安全事故"),
+        ("（十一）", "quantity", "2起及以上", "较大生产安全事故"),
+        ("（十一）", "quantity", "3起及以上", "较大生产安全事故"),
+        # a bound on an attribute measures the attribute, not the noun after the number
+        ("（六）", "quantity", "大于600米", "采深"),
+        ("（四）", "duration", "超过3年", "停用时间"),
+        ("（六）", "duration", "2小时", "无人机可抵达"),
+        # named counts in Chinese numerals, quoted or not
+        ("（四）", "quantity", "八条", "硬措施"),
+        ("（五）", "duration", "三年", "安全生产治本攻坚三年行动"),
+        ("（十三）", "quantity", "8条", "硬措施"),
     ],
 )
 def test_targets_of_the_notice(targets, unit: str, kind: str, value: str, object: str):
@@ -64,16 +76,21 @@ def test_targets_of_the_notice(targets, unit: str, kind: str, value: str, object
 
 def test_every_target_quotes_its_item(targets):
     assert len(targets) >= 20
-    assert {t.kind for t in targets} == {"deadline", "frequency", "quantity"}
+    assert {t.kind for t in targets} == {"deadline", "frequency", "quantity", "duration", "window"}
     for t in targets:
         assert t.text in t.item.provision.text and t.value.split("至少")[-1][:1] in t.text
         assert set(t.to_dict()) >= {"unit", "kind", "value", "object", "text"}
     assert not [
         t for t in targets if t.value.startswith("2025年") and t.kind == "quantity"
     ]  # a year is no target
-    assert not [
-        t for t in targets if "三同时" in t.value or "八条" in t.value
-    ]  # names in “…” are not targets
+    names = ("三同时", "三项", "三个", "五到位", "四不")
+    assert not [t for t in targets if any(name in t.value for name in names)]  # names in “…” are not targets
+    assert [t.value for t in targets if t.kind == "deadline"] == [
+        "年底前",
+        "2025年6月底前",
+        "12月底前",
+        "年底前",
+    ]  # a count window (3个月内发生…) and a duration (2小时) are no deadlines
 
 
 def test_the_rules_read_a_notice_they_have_not_seen():
@@ -93,6 +110,33 @@ def test_the_rules_read_a_notice_they_have_not_seen():
         ("deadline", "年内", "不少于3家企业完成改造"),
         ("quantity", "不少于3家", "企业完成改造"),
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2025年6月底前", date(2025, 6, 30)),
+        ("12月底前", date(2025, 12, 31)),
+        ("2月底前", date(2025, 2, 28)),
+        ("年底前", date(2025, 12, 31)),
+        ("年内", date(2025, 12, 31)),
+        ("6月30日前", date(2025, 6, 30)),
+        ("6月上旬前", date(2025, 6, 10)),
+        ("明年6月底前", date(2026, 6, 30)),
+        ("2026年3月底前", date(2026, 3, 31)),
+        ("3个月内", None),
+        ("月底前", None),
+        ("2月30日前", None),
+    ],
+)
+def test_a_deadline_becomes_the_last_day_it_allows(value: str, day: date | None):
+    assert deadline_date(value, 2025) == day
+
+
+def test_the_notice_year_is_the_year_it_plans_for():
+    assert notice_year(NOTICE.title, NOTICE.effective) == 2025
+    assert notice_year("关于做好安全生产工作的通知", "2024-12-30") == 2024
+    assert notice_year("关于做好安全生产工作的通知", None) is None
 
 
 def test_the_table_has_a_row_per_target(targets):

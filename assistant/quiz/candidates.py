@@ -33,6 +33,9 @@ _UNITS = "|".join(sorted(_UNIT_KIND, key=len, reverse=True))
 _RANGE = re.compile(rf"(?P<a>{NUM})(?P<u>{_UNITS})以上(?P<b>{NUM})(?P=u)以下")
 _SINGLE = re.compile(rf"(?P<a>{NUM})(?P<u>{_UNITS})(?P<s>以上|以下|以内|之内|内)?")
 _PERCENT = re.compile(rf"百分之(?P<a>{NUM})|(?P<d>\d+(?:\.\d+)?)%")
+_PERCENT_RANGE = re.compile(
+    rf"百分之(?P<a>{NUM})至百分之(?P<b>{NUM})|(?P<c>\d+(?:\.\d+)?)%至(?P<d>\d+(?:\.\d+)?)%"
+)
 _NOT_A_QUANTITY_AFTER = re.compile(r"^(性|度|级|有限|岁)")
 
 _SUBJECT = re.compile(
@@ -160,7 +163,14 @@ def number_slots(text: str) -> list[Slot]:
         slot = _number_slot(text, match, (match["a"],), match["u"], suffix)
         if slot:
             found.append(slot)
+    for match in _PERCENT_RANGE.finditer(text):  # 百分之六十至百分之一百, 40%至80%
+        numerals = (match["a"], match["b"]) if match["a"] else (match["c"], match["d"])
+        style = "percent-cn" if match["a"] else "percent-ar"
+        found.append(Slot("比例", match.group(), match.start(), f"比例|{style}|range", numerals))
+        taken.update(range(match.start(), match.end()))
     for match in _PERCENT.finditer(text):
+        if match.start() in taken:
+            continue
         numeral = match["a"] or match["d"]
         style = "percent-cn" if match["a"] else "percent-ar"
         found.append(Slot("比例", match.group(), match.start(), f"比例|{style}", (numeral,)))
@@ -195,7 +205,9 @@ def _number_slot(
 def number_text(slot: Slot, numerals: tuple[str, ...]) -> str:
     """The slot rewritten with other numerals: 三十日内 with ("十五",) → 十五日内."""
     if slot.kind == "比例":
-        return f"百分之{numerals[0]}" if slot.form.endswith("cn") else f"{numerals[0]}%"
+        cn = "percent-cn" in slot.form
+        written = [f"百分之{n}" if cn else f"{n}%" for n in numerals]
+        return "至".join(written)
     _, unit, suffix, _ = slot.form.split("|")
     if suffix == "range":
         return f"{numerals[0]}{unit}以上{numerals[1]}{unit}以下"
@@ -269,6 +281,11 @@ def term_vocabulary(texts: Iterable[str], min_provisions: int = 3) -> frozenset[
         and not _TERM_BAD_START.match(phrase)
         and not _TERM_BAD_PART.search(phrase)
     )
+
+
+def term_head(term: str) -> str:
+    """The head a key term ends with (安全生产责任制 → 责任制); "" when it has none."""
+    return max((head for head in _TERM_HEADS if term.endswith(head)), key=len, default="")
 
 
 def _all_cjk(text: str) -> bool:

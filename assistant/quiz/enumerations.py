@@ -127,10 +127,11 @@ def _question(lead: str) -> tuple[str, str] | None:
 
 def rights_enumerations(provisions: Iterable[Provision], subjects: Collection[str]) -> list[Enumeration]:
     """For each subject of one document with three or more rights (有权……) in neighbouring articles: those
-    rights, with the same subject's duties (应当……) as distractors; ``subjects`` are known subject phrases
-    and ``provisions`` come in document order."""
+    rights, with the same subject's duties (应当……) as distractors; and the other way round, three or more
+    duties with the rights as distractors. ``subjects`` are known subject phrases and ``provisions`` come in
+    document order."""
     rights: dict[str, list[tuple[str, Provision]]] = defaultdict(list)
-    duties: dict[str, list[str]] = defaultdict(list)
+    duties: dict[str, list[tuple[str, Provision]]] = defaultdict(list)
     doc_id = ""
     for provision in provisions:
         doc_id = provision.doc_id
@@ -148,29 +149,31 @@ def rights_enumerations(provisions: Iterable[Provision], subjects: Collection[st
             if holder:
                 rights[holder] += [(m["x"], provision) for m in _RIGHT.finditer(segment.text)]
                 duties[holder] += [
-                    m["x"] for m in _DUTY.finditer(segment.text) if _DUTY_FORM.fullmatch(m["x"])
+                    (m["x"], provision) for m in _DUTY.finditer(segment.text) if _DUTY_FORM.fullmatch(m["x"])
                 ]
     found = []
-    for holder, held in rights.items():
-        window = _densest(held)
-        owed = tuple(dict.fromkeys(d for d in duties[holder] if len(d) <= MAX_OPTION))
-        if len(window) >= MIN_ITEMS and len(owed) >= 2:
-            found.append(
-                Enumeration(
-                    doc_id,
-                    f"{holder}享有的权利包括{BLANK}",
-                    "权利",
-                    tuple(text for text, _ in window),
-                    tuple(p.unit for _, p in window),
-                    holder,
-                    owed,
+    for holder in rights.keys() & duties.keys():
+        for category, held, other in (("权利", rights, duties), ("义务", duties, rights)):
+            window = _densest(held[holder])
+            others = tuple(dict.fromkeys(text for text, _ in other[holder] if len(text) <= MAX_OPTION))
+            if len(window) >= MIN_ITEMS and len(others) >= 2:
+                verb = "享有的权利" if category == "权利" else "应当履行的义务"
+                found.append(
+                    Enumeration(
+                        doc_id,
+                        f"{holder}{verb}包括{BLANK}",
+                        category,
+                        tuple(text for text, _ in window),
+                        tuple(p.unit for _, p in window),
+                        holder,
+                        others,
+                    )
                 )
-            )
-    return found
+    return sorted(found, key=lambda enum: (enum.quote, enum.category))
 
 
 def _densest(held: list[tuple[str, Provision]]) -> list[tuple[str, Provision]]:
-    """The most rights found within NEIGHBOURS consecutive articles, each right once."""
+    """The most rights (or duties) found within NEIGHBOURS consecutive articles, each once."""
     held = [(text, p) for text, p in dict((text, p) for text, p in held).items() if len(text) <= MAX_OPTION]
     best: list[tuple[str, Provision]] = []
     for _, first in held:

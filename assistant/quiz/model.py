@@ -13,6 +13,7 @@ from typing import Any
 
 SINGLE, MULTI, JUDGE, FILL = "单选", "多选", "判断", "填空"
 TYPES = (SINGLE, MULTI, JUDGE, FILL)
+NUMBER_KINDS = ("时限", "金额", "倍数", "数量", "比例")  # topics of items that ask for a number
 DIFFICULTIES = ("易", "中", "难")
 TRUE, FALSE = "正确", "错误"
 JUDGE_OPTIONS = {"A": TRUE, "B": FALSE}
@@ -25,9 +26,11 @@ class QuizItem:
     """One exam item with its answer, an explanation quoting the source, and the cited provision.
 
     ``answer`` is the letters of the correct options for 单选/多选 ("B", "ACD"), 正确/错误 for 判断 and the
-    missing text for 填空. ``unit`` is one unit (第二十一条) or several joined by "、" when the options come
-    from neighbouring articles. ``source`` is the text of the provision the item was built from, verbatim
-    (for a false 判断: the original statement); ``topic`` is what is tested (时限, 金额, 主体, 列举 …).
+    missing text for 填空, with other accepted writings in ``accepted`` (60% beside 百分之六十). ``unit`` is
+    one unit (第二十一条) or several joined by "、" when the options come from several articles. ``source``
+    is the sentence the item was built from, verbatim (for a false 判断: the original statement); ``topic``
+    is what is tested (时限, 金额, 主体, 概念, 后果, 案例, 说法, 列举 …); ``change`` says how a statement
+    was made (情态, 数字, 主体, 条件, 范围, 列举 for a false one; 转述 for a true one reworded; "" verbatim).
     """
 
     type: str
@@ -42,6 +45,8 @@ class QuizItem:
     topic: str = ""
     source: str = ""
     units: tuple[str, ...] = field(default=())
+    accepted: tuple[str, ...] = field(default=())
+    change: str = ""
 
     @property
     def cited_units(self) -> tuple[str, ...]:
@@ -66,10 +71,12 @@ class QuizItem:
         """The JSON shape: type, stem, options ({} for 填空), answer, explanation, doc_id, unit, citation, …"""
         data = asdict(self)
         data["units"] = list(self.cited_units)
+        data["accepted"] = list(self.accepted)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuizItem:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         known["units"] = tuple(known.get("units", ()))
+        known["accepted"] = tuple(known.get("accepted", ()))
         return cls(**known)

@@ -1,24 +1,20 @@
-"""Which provisions a paper draws on, and which items make the paper: type mix, count, difficulty, seed.
+"""Which provisions a paper draws on and how many items of each type it asks for.
 
 Usage::
 
     selection = Selection(doc_ids=("work-safety-law-2021",), chapters=("第三章",))
     provisions = select_provisions(index.provisions.values(), index.documents, selection)
-    paper = draw(valid_items, plan_counts(("单选", "判断"), 10), seed=7)
+    plan_counts(("单选", "判断"), 10)   # {"单选": 5, "判断": 5}
 """
 
 from __future__ import annotations
 
-import random
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.quiz.model import DIFFICULTIES, TYPES, QuizItem
+from assistant.quiz.model import DIFFICULTIES, TYPES
 from corpus.model import DocumentInfo, Provision
 from corpus.units import canonical_unit
-
-LONG_STEM = 90  # characters; real exam stems are mostly shorter
 
 
 class SelectionError(ValueError):
@@ -51,6 +47,10 @@ class Selection:
             ("主题", self.topic),
         ]
         return "；".join(f"{label} {value}" for label, value in parts if value) or "全部文档"
+
+    def words(self) -> tuple[str, ...]:
+        """The selection's own words (keywords and topic), which no 填空 may ask for."""
+        return tuple(w for w in (*self.keywords, self.topic) if w)
 
 
 def select_provisions(
@@ -127,52 +127,3 @@ def plan_counts(mix: Mapping[str, int | None] | Sequence[str], n: int) -> dict[s
     for rank, name in enumerate(free):
         plan[name] = rest // len(free) + (1 if rank < rest % len(free) else 0)
     return {t: plan[t] for t in TYPES if t in plan}
-
-
-def draw(items: Sequence[QuizItem], plan: Mapping[str, int], seed: int, spill: bool = True) -> list[QuizItem]:
-    """A paper: per type the planned count, spread over provisions, one item per source sentence, the
-    same for the same items and seed. With ``spill``, a type that runs short leaves its count to the
-    others (only among the planned types)."""
-    rng = random.Random(seed)
-    queues = {name: _spread([i for i in items if i.type == name], rng) for name in plan}
-    wanted = dict(plan)
-    used: set[tuple[str, str]] = set()
-    chosen: dict[str, list[QuizItem]] = defaultdict(list)
-    while True:
-        progress = False
-        for name in plan:
-            while len(chosen[name]) < wanted[name] and queues[name]:
-                item = queues[name].pop(0)
-                key = (item.doc_id, item.source)
-                if key not in used:
-                    used.add(key)
-                    chosen[name].append(item)
-                    progress = True
-        short = sum(wanted[name] - len(chosen[name]) for name in plan)
-        if not spill or not short or not progress:
-            break
-        open_types = [name for name in plan if queues[name]]
-        if not open_types:
-            break
-        for name in plan:
-            wanted[name] = len(chosen[name])
-        for rank in range(short):
-            wanted[open_types[rank % len(open_types)]] += 1
-    return [item for name in TYPES for item in chosen.get(name, [])]
-
-
-def _spread(items: list[QuizItem], rng: random.Random) -> list[QuizItem]:
-    """Items in a seeded order that takes one from each provision in turn, a short stem before a long one."""
-    by_provision: dict[str, list[QuizItem]] = defaultdict(list)
-    for item in items:
-        by_provision[f"{item.doc_id}/{item.unit}"].append(item)
-    groups = list(by_provision.values())
-    rng.shuffle(groups)
-    for group in groups:
-        rng.shuffle(group)
-        group.sort(key=lambda item: len(item.stem) <= LONG_STEM)  # taken from the end: short stems first
-    order: list[QuizItem] = []
-    while groups:
-        order += [group.pop() for group in groups]
-        groups = [group for group in groups if group]
-    return order

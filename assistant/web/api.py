@@ -6,11 +6,13 @@ Usage::
     # GET /api/search?q=动火作业&k=5   POST /api/ask {"question": "…"}
     # GET /api/documents              GET /api/provisions/work-safety-law-2021/第二十一条
     # POST /api/feedback {"id": "<the answer's id>", "rating": "down", "comment": "…"}
+    # GET /api/status                 {"ready", "dense": 0.62, "state": "running", "spaces": {…}}
     # DELETE /api/ask → 405 {"detail": "…"}; every error's detail is a Chinese sentence
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
@@ -20,6 +22,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.indexing import index_status
 from assistant.questionlog import MAX_COMMENT_CHARS
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.web.errors import GENERIC_MESSAGE, user_message
@@ -58,6 +61,7 @@ class HitOut(BaseModel):
     citation: str
     text: str
     score: float
+    status: str = Field(description="时效性：现行有效、已被修改、尚未施行或已废止")
 
 
 class SearchOut(BaseModel):
@@ -72,6 +76,12 @@ class CitationOut(BaseModel):
     quote: str
 
 
+class DroppedOut(BaseModel):
+    sentence: str
+    reason: str = Field(description="原因代码，如 number、reference、no_citation")
+    detail: str = Field(description="中文说明")
+
+
 class AnswerOut(BaseModel):
     answer: str
     intent: str
@@ -80,6 +90,13 @@ class AnswerOut(BaseModel):
         default=None, description="是非问题的结论：yes 或 no（回答的第一行写明），不能断定时为 null"
     )
     citations: list[CitationOut]
+    mode: str = Field(
+        default="extractive",
+        description="llm：由用户配置的大模型撰写且每句已核对出处；extractive：摘录式回答",
+    )
+    dropped: list[DroppedOut] = Field(
+        default_factory=list, description="大模型回答中未通过核对而删去的句子及原因"
+    )
     id: str | None = Field(
         default=None, description="回答的编号，评价时交给 /api/feedback；不记录问题时为 null"
     )
@@ -104,12 +121,40 @@ class ParagraphOut(BaseModel):
     items: list[str]
 
 
+class VersionOut(BaseModel):
+    doc_id: str
+    date: str | None
+    status: str
+    newer: str | None = Field(default=None, description="已被修改时：下一个较新版本的文档编号")
+
+
+class SpaceStatus(BaseModel):
+    embedder: str | None = None
+    total: int = 0
+    embedded: int = 0
+    rate: float | None = Field(default=None, description="每秒新计算的段落数")
+    eta_s: float | None = Field(default=None, description="预计还需的秒数")
+
+
+class StatusOut(BaseModel):
+    ready: bool = Field(description="是否已有可检索的索引")
+    build: str | None
+    dense: float = Field(description="语义向量的完成比例（0–1）；未完成时检索先靠关键词，向量到位后自动用上")
+    state: str = Field(description="missing、pending、running、stopped 或 done")
+    spaces: dict[str, SpaceStatus]
+    updated: str | None = None
+    background: bool = Field(default=False, description="本服务是否正在后台计算语义向量")
+    error: str | None = None
+
+
 class ProvisionOut(BaseModel):
     id: str
     doc_id: str
     title: str
     unit: str
     citation: str
+    status: str = Field(description="时效性：现行有效、已被修改、尚未施行或已废止")
+    versions: list[VersionOut] = Field(default_factory=list, description="同一法规的各个版本（旧的在前）")
     level: str
     issuer: str | None
     doc_number: str | None
@@ -128,8 +173,13 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="中文错误说明")
 
 
-def api_router(assistant: Assistant, recorder: Recorder | None = None) -> APIRouter:
-    """The /api routes over one Assistant; ``recorder`` logs each answer and takes feedback."""
+def api_router(
+    assistant: Assistant,
+    status: Callable[[], dict[str, Any]] | None = None,
+    recorder: Recorder | None = None,
+) -> APIRouter:
+    """The /api routes over one Assistant; ``status`` reports the index (default: index_status);
+    ``recorder`` logs each answer and takes feedback."""
     router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 422: {"model": ErrorOut}})
 
     @router.get("/search", response_model=SearchOut, summary="检索相关条款")
@@ -171,6 +221,10 @@ def api_router(assistant: Assistant, recorder: Recorder | None = None) -> APIRou
     )
     def provision(doc_id: str, unit: str) -> dict[str, Any]:
         return assistant.show(doc_id, unit)
+
+    @router.get("/status", response_model=StatusOut, summary="索引状态：语义向量完成了多少")
+    def index_state() -> dict[str, Any]:
+        return status() if status else index_status(assistant.settings)
 
     @router.api_route(
         "/{path:path}",

@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 
@@ -83,11 +84,22 @@ class ChatSession:
     def ask(self, store: Conversations, question: str, who: str = "") -> Conversations:
         """The store with the answered turn (recorded as asked by session ``who``); QuestionError (Chinese
         message) when it cannot be asked."""
+        *_, answered = self.ask_stream(store, question, who)
+        return answered
+
+    def ask_stream(self, store: Conversations, question: str, who: str = "") -> Iterator[Conversations]:
+        """The store with the turn as the user's model writes it (verified sentences only; the extractive
+        answer without a model), then once more with the final answer, recorded as asked by session ``who``.
+        QuestionError before anything is yielded."""
         context = store.current.context_doc
-        answer = self.assistant.ask(question, context_doc=context)
-        named = self.assistant.analyzer.named_document(question)
-        ref = self.recorder.answered(CHANNEL, who, question.strip(), answer) if self.recorder else None
-        return store.with_turn(question.strip(), answer.to_dict(), named or context, ref)
+        named = self.assistant.analyzer.named_document(question) or context
+        asked = question.strip()
+        answer = None
+        for answer in self.assistant.ask_stream(question, context_doc=context):
+            yield store.with_turn(asked, answer.to_dict(), named)
+        if answer is not None:
+            ref = self.recorder.answered(CHANNEL, who, asked, answer) if self.recorder else None
+            yield store.with_turn(asked, answer.to_dict(), named, ref)
 
     def rate(self, store: Conversations, rating: int, who: str = "", comment: str = "") -> Conversations:
         """The store with the latest answer rated 👍 (1) or 👎 (-1), the rating recorded with its comment."""
@@ -97,17 +109,19 @@ class ChatSession:
         self.recorder.rated(turns[-1].ref, CHANNEL, who, rating, comment)
         return store.rated(rating)
 
-    def html(self, conversation: Conversation, scroll_to_latest: bool = False) -> str:
-        """The conversation's log, each answer with its sources laid out."""
-        turns = [
-            (turn.question, self._answer(turn, f"t{number}"))
-            for number, turn in enumerate(conversation.turns, start=1)
+    def html(self, conversation: Conversation, scroll_to_latest: bool = False, writing: bool = False) -> str:
+        """The conversation's log, each answer with its sources laid out; ``writing``: the last answer is
+        still being written."""
+        turns = conversation.turns
+        shown = [
+            (turn.question, self._answer(turn, f"t{number}", writing and number == len(turns)))
+            for number, turn in enumerate(turns, start=1)
         ]
-        return conversation_html(turns, WELCOME, scroll_to_latest)
+        return conversation_html(shown, WELCOME, scroll_to_latest)
 
-    def _answer(self, turn: Turn, anchor: str) -> str:
+    def _answer(self, turn: Turn, anchor: str, writing: bool = False) -> str:
         answer = turn.answer_object()
-        return answer_html(answer, [self._view(c.doc_id, c.unit) for c in answer.citations], anchor)
+        return answer_html(answer, [self._view(c.doc_id, c.unit) for c in answer.citations], anchor, writing)
 
     def _view(self, doc_id: str, unit: str) -> dict[str, Any] | None:
         """The provision as it is now, None when the index no longer has it (its quote is shown)."""
@@ -190,15 +204,24 @@ def build(ctx: TabContext) -> None:
             gr.update(value=f"<p class='rate-thanks'>{note}</p>" if note else "", visible=bool(note)),
         )
 
-    def respond(text: str, conversations: Conversations, request: gr.Request) -> tuple[Any, ...]:
-        """``shown``, the question box and the error line; on failure the question stays in its box, the
-        error line says why and nothing else changes."""
+    def respond(text: str, conversations: Conversations, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """``shown``, the question box and the error line: the log as the answer is written, then all of
+        them; on failure the question stays in its box, the error line says why and nothing else changes."""
+        answered = None
         try:
-            answered = session.ask(conversations, text, _session(request))
+            for answered in session.ask_stream(conversations, text, _session(request)):
+                if (
+                    answered.current.turns[-1].answer["mode"] == "llm"
+                ):  # the model's verified sentences so far
+                    writing = session.html(answered.current, scroll_to_latest=True, writing=True)
+                    yield writing, *(gr.skip() for _ in shown[1:]), "", gr.update(value="", visible=False)
         except Exception as exc:
-            keep = tuple(gr.skip() for _ in shown)
-            return *keep, text, gr.update(value=_error(user_message(exc)), visible=True)
-        return *show(answered, scroll_to_latest=True), "", gr.update(value="", visible=False)
+            shown_before = session.html(conversations.current) if answered else gr.skip()
+            keep = (shown_before, *(gr.skip() for _ in shown[1:]))
+            yield *keep, text, gr.update(value=_error(user_message(exc)), visible=True)
+            return
+        if answered is not None:
+            yield *show(answered, scroll_to_latest=True), "", gr.update(value="", visible=False)
 
     def restore(saved: Any) -> tuple[Any, ...]:
         return show(Conversations.load(saved))

@@ -44,6 +44,7 @@ class Turn:
             supported=bool(data.get("supported")),
             citations=[Citation(**citation) for citation in data.get("citations", [])],
             verdict=data.get("verdict"),
+            mode=str(data.get("mode") or "extractive"),
         )
 
 

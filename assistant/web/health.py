@@ -21,8 +21,7 @@ from assistant.live import LiveAssistant
 from assistant.web.errors import user_message
 from indexers.layout import META_FILE
 from indexers.reader import IndexReader
-
-MAIN_SPACE = "main"  # the vector space of the collected documents in a progressive build
+from indexers.tiers import MAIN
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class BuildInfo:
     documents: int
     provisions: int
     passages: int
-    dense: float  # share of passages with a vector, 0–1
+    dense: float  # share of the main space's dense passages with a vector, 0–1
     embedder: str
 
     @classmethod
@@ -45,22 +44,13 @@ class BuildInfo:
             documents=len(index.documents),
             provisions=len(index.provisions),
             passages=len(index.passages),
-            dense=dense_coverage(index),
+            dense=index.dense_share(MAIN),
             embedder=str(index.meta.get("embedder", "")),
         )
 
     @property
     def age_s(self) -> float:
         return max(0.0, time.time() - self.completed)
-
-
-def dense_coverage(index: IndexReader) -> float:
-    """Share of the build's passages that have vectors: from the reader when vectors arrive after the build
-    goes live (a progressive build), else all or nothing by the recorded dimension."""
-    share = getattr(index, "dense_share", None)
-    if callable(share):
-        return float(share(MAIN_SPACE))
-    return 1.0 if index.meta.get("dimension") else 0.0
 
 
 def health_router(assistant: LiveAssistant) -> APIRouter:

@@ -1,6 +1,7 @@
 """The app's page is Chinese from its first byte, whatever the browser's language: ``lang="zh-CN"`` on
 <html>, and a script at the top of <head> so that Gradio, which reads navigator.language before anything
-else runs, picks its Chinese words (loading, clear, remove …) and keeps the page's lang.
+else runs, picks its Chinese words (loading, clear, remove …) and keeps the page's lang. The few accessible
+names Gradio writes in English whatever the language (the upload area's) are renamed as they appear.
 
 Usage::
 
@@ -8,6 +9,8 @@ Usage::
 """
 
 from __future__ import annotations
+
+import json
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +20,17 @@ LANGUAGE_SCRIPT = (
     "<script>"
     f'Object.defineProperty(navigator, "language", {{get: () => "{LANGUAGE}"}});'
     f'Object.defineProperty(navigator, "languages", {{get: () => ["{LANGUAGE}", "zh"]}});'
+    "</script>"
+).encode()
+# Accessible names Gradio hard-codes in English, and what screen readers should announce instead.
+CHINESE_LABELS = {"Click to upload or drop files": "点击上传或拖放文件"}
+LABEL_SCRIPT = (
+    "<script>"
+    f"const chineseLabels = {json.dumps(CHINESE_LABELS, ensure_ascii=False)};"
+    "new MutationObserver(() => document.querySelectorAll('[aria-label]').forEach(e => {"
+    "  const label = chineseLabels[e.getAttribute('aria-label')]; if (label) e.setAttribute('aria-label', label);"
+    "})).observe(document.documentElement, {subtree: true, childList: true, attributes: true,"
+    " attributeFilter: ['aria-label']});"
     "</script>"
 ).encode()
 PAGE_PATH = "/"  # where Gradio serves the page (its assets and API live elsewhere)
@@ -59,6 +73,6 @@ class ChinesePage:
 
 
 def chinese_page(page: bytes) -> bytes:
-    """The page with ``lang="zh-CN"`` and LANGUAGE_SCRIPT first in its <head>."""
+    """The page with ``lang="zh-CN"``, LANGUAGE_SCRIPT and LABEL_SCRIPT first in its <head>."""
     page = page.replace(b'lang="en"', f'lang="{LANGUAGE}"'.encode(), 1)
-    return page.replace(b"<head>", b"<head>" + LANGUAGE_SCRIPT, 1)
+    return page.replace(b"<head>", b"<head>" + LANGUAGE_SCRIPT + LABEL_SCRIPT, 1)

@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.service import Assistant, NotFoundError
+from assistant.views import versions_text
 from assistant.web.catalog import Catalog, provision_label
 from assistant.web.errors import user_message
 from assistant.web.render import document_facts, provision_html
@@ -107,7 +108,12 @@ class Library:
         count = len(self.catalog.provisions_of(doc_id))
         unit = "项" if document.kind == "notice" else "条"
         facts = escape(document_facts(document.to_dict()))
-        return f"<div class='document-facts'><b>{escape(document.title)}</b><br>{facts} · 共 {count} {unit}</div>"
+        versions = [v.to_dict() for v in self.assistant.index.versions.versions(doc_id)]
+        listed = f"<br>{escape(versions_text(versions))}" if len(versions) > 1 else ""
+        return (
+            f"<div class='document-facts'><b>{escape(document.title)}</b><br>{facts} · 共 {count} {unit}"
+            f"{listed}</div>"
+        )
 
     def _provisions(self, doc_id: str, chapter: str | None, value: str | None = None) -> Any:
         provisions = self.catalog.provisions_of(doc_id, chapter)

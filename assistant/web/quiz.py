@@ -1,5 +1,6 @@
 """The 出题 tab: choose documents, articles or a keyword, the types and the count; preview the paper and
-download it as Excel (question-bank import), Word (paper and answer key) or JSON.
+download it as Excel (question-bank import), Word (paper and answer key) or JSON. A type that runs short is
+said per type with the reason; a superseded figure in a chosen document is said too.
 
 Usage::
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.quiz import DIFFICULTIES, TYPES, QuizItem, Selection, SelectionError, write_paper
+from assistant.quiz import DIFFICULTIES, ROLE_WORDS, TYPES, QuizItem, Selection, SelectionError, write_paper
 from assistant.quiz.export import ExportError
 from assistant.service import Assistant
 from assistant.web.tabs import TabContext
@@ -45,6 +46,8 @@ class QuizTab:
         count: float | None,
         difficulties: list[str] | None,
         seed: str,
+        role: str | None = None,
+        top_up: bool = False,
     ) -> tuple[str, Any, Any, Any, Any, str]:
         """preview, Excel, Word paper, Word key and JSON downloads, status."""
         try:
@@ -60,7 +63,15 @@ class QuizTab:
                 units=tuple(u for u in units.replace("，", ",").replace("、", ",").split(",") if u.strip()),
                 keywords=(keyword,) if keyword else (),
             )
-            result = self.assistant.quiz(selection, list(types), n, chosen_seed, tuple(difficulties or ()))
+            result = self.assistant.quiz(
+                selection,
+                list(types),
+                n,
+                chosen_seed,
+                tuple(difficulties or ()),
+                role=role or "",
+                top_up=bool(top_up),
+            )
             where = selection.describe(self.assistant.index.documents)
             if not result.items:
                 if not result.provisions:
@@ -70,17 +81,25 @@ class QuizTab:
             folder = download_folder("anquan-quiz-")
             [xlsx] = write_paper(result.items, folder / "题库.xlsx")
             paper, key = write_paper(result.items, folder / "试卷.docx", note=note)
-            [as_json] = write_paper(result.items, folder / "题目.json")
+            extra = {
+                "seed": chosen_seed,
+                "shortfall": {name: short.to_dict() for name, short in result.shortfall.items()},
+                "notes": result.notes,
+            }
+            [as_json] = write_paper(result.items, folder / "题目.json", extra=extra)
         except Exception as exc:
             hidden = hidden_download()
             return "", hidden, hidden, hidden, hidden, status_message(exc, QUIZ_ERRORS)
         status = (
             f"已出 {len(result.items)} 道题（{'、'.join(f'{k} {v}' for k, v in result.counts().items())}）。"
         )
-        if len(result.items) < n:
-            status += f"该范围可出的题不够 {n} 道。"
+        lines = [*result.shortfall_text(), *result.notes]
         shown = [shown_download(path) for path in (xlsx, paper, key, as_json)]
-        return preview(result.items, note), *shown, f"<p class='status' role='status'>{escape(status)}</p>"
+        details = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        html = f"<p class='status' role='status'>{escape(status)}</p>"
+        if details:
+            html += f"<ul class='quiz-shortfall' id='quiz-shortfall'>{details}</ul>"
+        return preview(result.items, note), *shown, html
 
 
 def preview(items: list[QuizItem], note: str) -> str:
@@ -118,6 +137,13 @@ def build(ctx: TabContext) -> None:
                 list(DIFFICULTIES), label="难度（不选为不限）", elem_id="quiz-difficulty"
             )
             seed = gr.Textbox(label="种子", placeholder="留空随机；同一种子出同一份卷子", elem_id="quiz-seed")
+            role = gr.Dropdown(
+                [("不侧重", ""), *((name, name) for name in ROLE_WORDS)],
+                value="",
+                label="岗位侧重",
+                elem_id="quiz-role",
+            )
+            top_up = gr.Checkbox(value=False, label="某题型不够时用其他题型补足题量", elem_id="quiz-top-up")
         make = gr.Button("出题", variant="primary", size="lg", elem_id="quiz-make")
         status = gr.HTML(elem_id="quiz-status")
         with gr.Row():
@@ -128,7 +154,7 @@ def build(ctx: TabContext) -> None:
         shown = gr.Markdown(elem_id="quiz-preview")
         make.click(
             tab.make,
-            [documents, units, keyword, types, count, difficulty, seed],
+            [documents, units, keyword, types, count, difficulty, seed, role, top_up],
             [shown, xlsx, paper, key, as_json, status],
         )
 

@@ -16,8 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 from assistant.answer import Answer
+from assistant.views import versions_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
+LLM_NOTE = "这段回答由您配置的大模型依据下列出处撰写，每句都已与所引条款核对。"
+WRITING_NOTE = "正在撰写，每句核对出处后显示……"
 
 
 def provision_path(provision_id: str) -> str:
@@ -42,6 +45,8 @@ def provision_html(view: dict[str, Any], heading: bool = True) -> str:
         parts.extend(f'<p class="item">{escape(item)}</p>' for item in paragraph["items"])
     if view.get("bodies") or view.get("general_bodies"):
         parts.append(_bodies_html(view))
+    if len(view.get("versions") or ()) > 1:
+        parts.append(f'<p class="versions">{escape(versions_text(view["versions"]))}</p>')
     parts.append(
         f'<p class="share"><a href="{escape(provision_path(view["id"]))}" target="_blank">'
         "本条链接（可分享）</a></p>"
@@ -51,21 +56,24 @@ def provision_html(view: dict[str, Any], heading: bool = True) -> str:
 
 
 def document_facts(document: dict[str, Any]) -> str:
-    """层级 · 发布机关 · 文号 · 施行日期, from a provision view or a DocumentInfo dict."""
+    """层级 · 发布机关 · 文号 · 施行日期 · 时效性, from a provision view or a DocumentInfo dict."""
     facts = [
         document.get("level"),
         document.get("issuer"),
         document.get("doc_number"),
         f"{document['effective']} 施行" if document.get("effective") else None,
+        document.get("status"),
     ]
     return " · ".join(fact for fact in facts if fact)
 
 
-def answer_html(answer: Answer, views: Sequence[dict[str, Any] | None], anchor: str = "a") -> str:
+def answer_html(
+    answer: Answer, views: Sequence[dict[str, Any] | None], anchor: str = "a", writing: bool = False
+) -> str:
     """A chat reply: the verdict (when the answer has one) or the direct reply first and set apart, the
     other lines, then one expandable source per citation that opens the full provision (its quote when
     the provision is no longer in the index). Each [n] in the text links to source n, whose id is
-    ``<anchor>-s<n>``."""
+    ``<anchor>-s<n>``. An answer written by the user's model says so; ``writing``: it is still coming."""
     lines = [line for line in answer.answer.split("\n") if line.strip()]
     paragraphs = [f'<p class="line">{_linked(line, answer, anchor)}</p>' for line in lines[1:]]
     if lines and answer.verdict:
@@ -75,6 +83,10 @@ def answer_html(answer: Answer, views: Sequence[dict[str, Any] | None], anchor: 
         )
     elif lines:
         paragraphs.insert(0, f'<p class="reply">{_linked(lines[0], answer, anchor)}</p>')
+    if writing:
+        paragraphs.append(f'<p class="writing" role="status">{WRITING_NOTE}</p>')
+    elif answer.mode == "llm":
+        paragraphs.append(f'<p class="llm-note">{LLM_NOTE}</p>')
     parts = [f'<div class="answer">{"".join(paragraphs)}']
     if answer.citations:
         parts.append('<div class="sources"><p class="sources-title">出处（点开看全文）</p>')

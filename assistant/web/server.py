@@ -2,9 +2,11 @@
 
 Questions and searches run in worker processes (ASSISTANT_WORKERS, one OpenMP thread each by default: see
 assistant.workers), everything else in the server process; when `index` finishes, the server opens the new
-build and starts workers over it, then switches, so it goes live without a restart (assistant.live). /healthz, /readyz and /metrics report on the process, every
-answer is recorded (assistant.questionlog), /api has a per-client rate limit, and /admin, when a password
-is set, takes documents from the browser.
+build and starts workers over it, then switches, so it goes live without a restart (assistant.live). A build's
+missing vectors are computed in a background thread of the server (assistant.indexing), and the workers'
+searches use them as they arrive. /healthz, /readyz and /metrics report on the process, every answer is
+recorded (assistant.questionlog), /api has a per-client rate limit, and /admin, when a password is set, takes
+documents from the browser.
 
 Usage::
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +32,7 @@ from fastapi_offline import FastAPIOffline
 from assistant import __version__
 from assistant.answer import Answer
 from assistant.hits import Hit
+from assistant.indexing import BackgroundEmbedding, dense_complete, index_status
 from assistant.live import LiveAssistant, warm
 from assistant.logs import configure_json_logging
 from assistant.questionlog import QuestionLog
@@ -42,26 +46,31 @@ from assistant.web.language import ChinesePage
 from assistant.web.metrics import Metrics, RequestMetrics
 from assistant.web.ratelimit import ApiRateLimit, TokenBuckets
 from assistant.web.recorder import Recorder
-from assistant.workers import WorkerPool, limit_threads
+from assistant.workers import WorkerPool
+from indexers.workers import limit_threads
 
 log = logging.getLogger(__name__)
 
 
 def open_index(assistant: Assistant) -> float:
-    """Open the index and the query analyser (what the server process needs when workers answer); seconds."""
+    """Open the index and the query analyser (what the server process needs when workers answer) and set up
+    the user's model, if any (it streams its answers here); seconds."""
     start = time.perf_counter()
     assistant.index  # noqa: B018
     assistant.analyzer  # noqa: B018
+    assistant.writer  # noqa: B018
     return time.perf_counter() - start
 
 
 class ServedAssistant(LiveAssistant):
     """``ServedAssistant(settings, pool)``: the server's assistant over the live build; ``ask`` and ``search``
-    go to the worker pool when there is one, else run here, several at a time."""
+    go to the worker pool when there is one, else run here, several at a time. The live build's missing
+    vectors are computed in a background thread (``embed_missing``), again after each switch."""
 
     def __init__(self, settings: Settings, pool: WorkerPool | None = None) -> None:
         super().__init__(settings, warmer=open_index if pool else warm)
         self.pool = pool
+        self.background: BackgroundEmbedding | None = None
 
     def _open(self) -> Assistant:
         """The new build in this process and, before the switch, in a new set of workers."""
@@ -70,9 +79,42 @@ class ServedAssistant(LiveAssistant):
             self.pool.replace()
         return fresh
 
-    def ask(self, *args: Any, **kwargs: Any) -> Answer:
-        """Assistant.ask in a worker (or here without workers)."""
-        return self.pool.call("ask", *args, **kwargs) if self.pool else self.current.ask(*args, **kwargs)
+    def refresh(self) -> bool:
+        switched = super().refresh()
+        if switched:
+            self.embed_missing()
+        return switched
+
+    def embed_missing(self) -> None:
+        """Compute the live build's missing vectors in a background thread (one core), unless it has them all;
+        a thread over an older build stops by itself, and one whose build another process embeds (an `index`
+        run) ends at once."""
+        if not dense_complete(self.settings):
+            self.background = BackgroundEmbedding(self.settings).start()
+
+    def status(self) -> dict[str, Any]:
+        """What /api/status reports: the live build and how far its vectors have come."""
+        return index_status(self.settings, self.background)
+
+    def ask(self, question: str, context_doc: str | None = None) -> Answer:
+        """Assistant.ask with the extractive answer from a worker (or all here without workers); the user's
+        model, if any, is asked here, so waiting for it holds no worker."""
+        if self.pool is None:
+            return self.current.ask(question, context_doc)
+        current = self.current
+        return current.rewritten(question, self._extractive(current, question, context_doc))
+
+    def ask_stream(self, question: str, context_doc: str | None = None) -> Iterator[Answer]:
+        """Assistant.ask_stream, the extractive answer from a worker as in ``ask``."""
+        if self.pool is None:
+            yield from self.current.ask_stream(question, context_doc)
+            return
+        current = self.current
+        yield from current.written(question, self._extractive(current, question, context_doc))
+
+    def _extractive(self, current: Assistant, question: str, context_doc: str | None) -> Answer:
+        asked = current.retrieval_question(question)
+        return self.pool.call("extractive_answer", asked, context_doc)
 
     def search(self, *args: Any, **kwargs: Any) -> list[Hit]:
         """Assistant.search in a worker (or here without workers)."""
@@ -93,7 +135,7 @@ def create_app(assistant: ServedAssistant) -> FastAPI:
     )
     metrics = Metrics(assistant)
     recorder = Recorder(QuestionLog.open(settings), metrics, lambda: assistant.build.name)
-    app.include_router(api_router(assistant, recorder))
+    app.include_router(api_router(assistant, assistant.status, recorder))
     app.include_router(health_router(assistant))
     app.include_router(admin_router(assistant, recorder))
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
@@ -131,7 +173,8 @@ def create_app(assistant: ServedAssistant) -> FastAPI:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Start the workers, open the index, and serve until interrupted; logs are JSON lines on stderr."""
+    """Start the workers, open the index, and serve until interrupted; missing vectors are computed meanwhile
+    in a background thread on one core. Logs are JSON lines on stderr."""
     configure_json_logging(secrets=[settings.admin_password])
     limit_threads(settings.worker_threads)
     _say(f"正在加载索引和模型（{settings.data_dir}，{settings.embedder}）……")
@@ -142,7 +185,6 @@ def serve(settings: Settings, host: str, port: int) -> None:
         pool.start()
     assistant = ServedAssistant(settings, pool)
     assistant.warm_up()
-    assistant.watch()
     app = create_app(assistant)
     if pool is not None:  # on the way out of uvicorn (which then re-raises the stop signal)
         app.router.add_event_handler("shutdown", pool.close)
@@ -150,7 +192,16 @@ def serve(settings: Settings, host: str, port: int) -> None:
     log.info("ready", extra={"build": assistant.build.name, "seconds": seconds, "workers": settings.workers})
     workers = f"{settings.workers} 个工作进程" if pool else "服务进程内"
     _say(f"已就绪（加载用时 {seconds} 秒，{workers}回答问题）。打开 http://{host}:{port} ，按 Ctrl+C 停止。")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)
+    assistant.embed_missing()
+    if assistant.background is not None:
+        log.info("embedding the missing vectors in the background", extra={"build": assistant.build.name})
+        _say("语义向量在后台计算中，进度见网页顶部或 /api/status；在此之前按关键词检索。")
+    assistant.watch()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)
+    finally:
+        if assistant.background is not None:
+            assistant.background.stop()
 
 
 def _say(line: str) -> None:

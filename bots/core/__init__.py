@@ -7,22 +7,26 @@ Usage::
     outcome.replies[0].blocks  # text blocks at provision boundaries; .buttons: one per citation
 """
 
-from bots.core.commands import COMMANDS, Command, parse_command
+from bots.core.citing import Citer, ShortNames
+from bots.core.commands import ADMIN_COMMANDS, COMMANDS, Command, command_menu, parse_command
 from bots.core.config import BotConfig, parse_ids, parse_rate
 from bots.core.context import ChatContext, ContextStore, Source
-from bots.core.conversation import APOLOGY, BotCore, Incoming, Outcome, Press, PressOutcome
+from bots.core.conversation import APOLOGY, NOT_TEXT, BotCore, Incoming, Outcome, Press, PressOutcome
 from bots.core.lawref import LawRef, LawRefError, parse_law_argument
 from bots.core.messages import Block, Button, Quiz, Reply, Span, split_blocks, text_reply
 from bots.core.ratelimit import RateLimiter, Verdict
 
 __all__ = [
+    "ADMIN_COMMANDS",
     "APOLOGY",
     "COMMANDS",
+    "NOT_TEXT",
     "Block",
     "BotConfig",
     "BotCore",
     "Button",
     "ChatContext",
+    "Citer",
     "Command",
     "ContextStore",
     "Incoming",
@@ -34,9 +38,11 @@ __all__ = [
     "Quiz",
     "RateLimiter",
     "Reply",
+    "ShortNames",
     "Source",
     "Span",
     "Verdict",
+    "command_menu",
     "parse_command",
     "parse_ids",
     "parse_law_argument",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Name and the one-line description every channel shows in its command menu.
+# Name and the one-line description every channel shows in its command menu; admins also see ADMIN_COMMANDS.
 COMMANDS: dict[str, str] = {
     "start": "开始使用",
     "help": "使用说明和命令列表",
@@ -19,8 +19,8 @@ COMMANDS: dict[str, str] = {
     "duty": "查职责，如 /duty 市应急管理局 或 /duty 隐患排查",
     "sources": "上一个回答依据的条款",
     "quiz": "出一道练习题，如 /quiz 安全生产法",
-    "reindex": "更新检索索引（仅管理员）",
 }
+ADMIN_COMMANDS: dict[str, str] = {"reindex": "更新检索索引"}
 
 # /name, /name@bot, then the argument after white space or straight after the name when it is not ASCII
 # (/law安全生产法21).
@@ -39,6 +39,11 @@ class Command:
     def for_other_bot(self, bot_name: str | None) -> bool:
         """Addressed to another bot in the same group chat: not ours to answer."""
         return bool(self.addressee and bot_name and self.addressee.lower() != bot_name.lower())
+
+
+def command_menu(admin: bool = False) -> dict[str, str]:
+    """The commands a user may see: everyone's, and the admin commands for an admin."""
+    return {**COMMANDS, **ADMIN_COMMANDS} if admin else dict(COMMANDS)
 
 
 def parse_command(text: str) -> Command | None:

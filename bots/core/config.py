@@ -1,4 +1,5 @@
-"""What every bot channel shares: the rate limit, the allowlists and the admins, read from the environment.
+"""What every bot channel shares: the rate limit, the allowlists, the admins and the web app's public address,
+read from the environment.
 
 Usage::
 
@@ -8,37 +9,36 @@ Usage::
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from assistant.settings import ENVIRONMENT
+from bots.settings import reader
 
 
 @dataclass(frozen=True)
 class BotConfig:
-    """Per-user rate limit (messages, seconds; None for no limit), allowlists (empty: everyone) and admins.
-    Ids are text, as messengers write them: Telegram's 123456789 or -1001234567890, 飞书's ou_… ."""
+    """Per-user rate limit (messages, seconds; None for no limit), allowlists (empty: everyone), admins and
+    the web app's public address (citations link to it; empty: no links). Ids are text, as messengers write
+    them: Telegram's 123456789 or -1001234567890, 飞书's ou_… ."""
 
     rate: tuple[int, float] | None = (10, 60.0)
     allowed_users: frozenset[str] = frozenset()
     allowed_chats: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BotConfig:
         """Read ASSISTANT_BOT_*; a malformed value raises ValueError with a Chinese message."""
-        source = os.environ if env is None else env
-
-        def get(name: str) -> str:
-            return source.get(name) or ENVIRONMENT[name][0]
-
+        get = reader(env)
         return cls(
             rate=parse_rate(get("ASSISTANT_BOT_RATE")),
             allowed_users=parse_ids("ASSISTANT_BOT_ALLOWED_USERS", get("ASSISTANT_BOT_ALLOWED_USERS")),
             allowed_chats=parse_ids("ASSISTANT_BOT_ALLOWED_CHATS", get("ASSISTANT_BOT_ALLOWED_CHATS")),
             admins=parse_ids("ASSISTANT_BOT_ADMINS", get("ASSISTANT_BOT_ADMINS")),
+            public_url=parse_public_url(get("ASSISTANT_PUBLIC_URL")),
         )
 
     def allows(self, user_id: str, chat_id: str) -> bool:
@@ -62,6 +62,19 @@ def parse_rate(text: str) -> tuple[int, float] | None:
             f"ASSISTANT_BOT_RATE 的格式应为“条数/秒数”，例如 5/60（每 60 秒最多 5 条），收到的是“{text}”"
         )
     return int(match.group(1)), float(match.group(2))
+
+
+def parse_public_url(text: str) -> str:
+    """ "https://anquan.example.cn/" → "https://anquan.example.cn": an http(s) address without the final
+    slash; empty stays empty."""
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"ASSISTANT_PUBLIC_URL 应为网页版的地址，例如 https://anquan.example.cn，收到的是“{text}”"
+        )
+    return text.rstrip("/")
 
 
 def parse_ids(name: str, text: str) -> frozenset[str]:

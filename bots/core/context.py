@@ -16,6 +16,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from bots.core.messages import Quiz
+
 MAX_KEYS = 500  # button keys remembered per chat (older buttons answer that they have expired)
 MAX_CHATS = 10_000  # chats remembered (least recently used forgotten first)
 
@@ -39,7 +41,8 @@ class ChatContext:
     chat_id: str = ""
     sources: list[Source] = field(default_factory=list)
     sources_version: int = 0  # grows with every answer, so that old page buttons can be recognised
-    quizzes: int = 0  # quizzes drawn in this chat: the seed of the next one
+    quizzes: int = 0  # quizzes drawn in this chat: the seed of the next one and the version of the open one
+    quiz: Quiz | None = None  # the quiz waiting for an answer
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _keys: OrderedDict[str, tuple[str, str]] = field(default_factory=OrderedDict)
     _by_provision: dict[tuple[str, str], str] = field(default_factory=dict)

@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,14 +21,18 @@ Style = Literal["plain", "bold", "italic", "code"]
 CALLBACK_DATA_LIMIT = 64  # bytes: the smallest limit among the messengers (Telegram's callback_data)
 # A native quiz (Telegram's sendPoll type=quiz, the tightest known): question, option and explanation lengths.
 QUIZ_QUESTION_LIMIT, QUIZ_OPTION_LIMIT, QUIZ_EXPLANATION_LIMIT = 300, 100, 200
+LETTERS = "ABCDEFGHIJ"  # option letters of a quiz shown as text
+_EMPHASIS = re.compile(r"【([^【】\n]{1,30})】")
 
 
 @dataclass(frozen=True)
 class Span:
-    """``Span("第二十一条", "bold")``: a run of text in one style."""
+    """``Span("第二十一条", "bold")``: a run of text in one style; ``url`` makes it a link where the channel
+    can show links (the web app's address of a cited provision)."""
 
     text: str
     style: Style = "plain"
+    url: str = ""
 
 
 Line = list[Span]
@@ -49,10 +54,14 @@ class Block:
 
 @dataclass(frozen=True)
 class Button:
-    """``Button("[1] 《安全生产法》第二十一条", "p:3")``: a label and the data sent back when pressed."""
+    """``Button("[1] 《安全生产法》第21条", "p:3", reply="1")``: a label and the data sent back when pressed;
+    ``reply`` is the message that does the same where a channel has no buttons that call back (the user
+    sends it, or a link sends it for them), ``url`` a web address to open instead, if any."""
 
     label: str
     data: str
+    reply: str = ""
+    url: str = ""
 
     def __post_init__(self) -> None:
         if len(self.data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
@@ -74,21 +83,25 @@ class Reply:
 
 @dataclass
 class Quiz:
-    """``Quiz("……（  ）的罚款。", ["百分之二十", "百分之四十"], 1, "依据……", buttons)``: one exam question
-    with a single correct option, for a messenger's native quiz (or as text where there is none)."""
+    """``Quiz("……（  ）的罚款。", ["百分之二十", "百分之四十"], 1, "依据……", buttons, choices)``: one exam
+    question with a single correct option, for a messenger's native quiz (or as text where there is none);
+    ``buttons`` lead to its sources, ``choices`` answer it (one per option); ``brief`` is the explanation
+    cut to fit a native quiz (the explanation itself when it fits)."""
 
     question: str
     options: list[str]
     correct: int  # index into options
     explanation: str
     buttons: list[list[Button]] = field(default_factory=list)
+    choices: list[Button] = field(default_factory=list)
+    brief: str = ""
 
     def as_reply(self) -> Reply:
-        """The quiz as text: the question, lettered options, then the answer and its explanation."""
-        letters = "ABCDEFGHIJ"
-        lines: list[Line] = [[plain(f"{letters[n]}. {option}")] for n, option in enumerate(self.options)]
-        answer = Block([[bold(f"答案：{letters[self.correct]}")], [plain(self.explanation)]])
-        return Reply([Block([[bold(self.question)]]), Block(lines), answer], self.buttons)
+        """The quiz as text: the question, lettered options and how to answer, a button per option (the
+        answer and the sources come once it is answered)."""
+        lines: list[Line] = [[plain(f"{LETTERS[n]}. {option}")] for n, option in enumerate(self.options)]
+        hint = Block([[plain(f"回复选项字母作答，例如 {LETTERS[0]}。")]])
+        return Reply([Block([[bold(self.question)]]), Block(lines), hint], [[c] for c in self.choices])
 
 
 def plain(text: str) -> Span:
@@ -105,6 +118,16 @@ def italic(text: str) -> Span:
 
 def code(text: str) -> Span:
     return Span(text, "code")
+
+
+def emphasized(text: str, style: Style = "plain") -> Line:
+    """A line whose 【…】 (the answer's emphasis of a number or deadline: 【2小时】) become bold spans
+    without the brackets; each channel shows bold its own way (bold, or as plain text)."""
+    line: Line = []
+    for n, part in enumerate(_EMPHASIS.split(text)):
+        if part:
+            line.append(Span(part, "bold" if n % 2 else style))
+    return line
 
 
 def text_reply(*paragraphs: str) -> Reply:
@@ -166,7 +189,7 @@ def _cut_line(line: Line, limit: int, measure: Callable[[Sequence[Block]], int])
     """The line whole when it fits, else consecutive pieces that fit (binary search on the length)."""
     if measure([Block([line])]) <= limit:
         return [line]
-    characters = [(span.style, char) for span in line for char in span.text]
+    characters = [(span.style, span.url, char) for span in line for char in span.text]
     pieces: list[Line] = []
     while characters:
         low, high = 1, len(characters)
@@ -181,12 +204,12 @@ def _cut_line(line: Line, limit: int, measure: Callable[[Sequence[Block]], int])
     return pieces
 
 
-def _spans(characters: list[tuple[Style, str]]) -> Line:
-    """Consecutive characters of one style merged back into spans."""
+def _spans(characters: list[tuple[Style, str, str]]) -> Line:
+    """Consecutive characters of one style and link merged back into spans."""
     line: Line = []
-    for style, char in characters:
-        if line and line[-1].style == style:
-            line[-1] = Span(line[-1].text + char, style)
+    for style, url, char in characters:
+        if line and (line[-1].style, line[-1].url) == (style, url):
+            line[-1] = Span(line[-1].text + char, style, url)
         else:
-            line.append(Span(char, style))
+            line.append(Span(char, style, url))
     return line

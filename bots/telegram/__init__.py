@@ -5,9 +5,8 @@ Usage::
     python -m assistant bot        # TELEGRAM_BOT_TOKEN required; TELEGRAM_WEBHOOK_URL for a webhook
 """
 
-from bots.telegram.app import TelegramAdapter, build_application
+from bots.telegram.app import TelegramAdapter, build_application, protect_token
 from bots.telegram.config import TelegramConfig
-from bots.telegram.logsafe import TokenFilter, protect_token
 from bots.telegram.render import TelegramMessage, render
 from bots.telegram.run import run, serve
 
@@ -15,7 +14,6 @@ __all__ = [
     "TelegramAdapter",
     "TelegramConfig",
     "TelegramMessage",
-    "TokenFilter",
     "build_application",
     "protect_token",
     "render",

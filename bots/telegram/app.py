@@ -17,24 +17,29 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
-from telegram import BotCommand, LinkPreviewOptions, Poll, ReplyParameters, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Poll, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode, PollLimit
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bots.core import APOLOGY, BotCore, Incoming, Press, Quiz, Reply, text_reply
-from bots.telegram.config import TelegramConfig
-from bots.telegram.logsafe import protect_token
+from bots.core import APOLOGY, NOT_TEXT, BotCore, Incoming, Press, Quiz, Reply, text_reply
+from bots.core.logsafe import SecretFilter, protect_secrets
+from bots.telegram.config import LOGGERS, REDACTED, TelegramConfig
 from bots.telegram.render import TelegramMessage, keyboard, render
 
 UPDATES = ["message", "callback_query"]  # the update types the bot asks Telegram for
-NOT_TEXT = "目前只能回答文字消息，请把问题打成文字发给我。"
 _LOG = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 POLL_QUESTION_LIMIT = PollLimit.MAX_QUESTION_LENGTH
 POLL_OPTION_LIMIT = PollLimit.MAX_OPTION_LENGTH
 POLL_OPTIONS = PollLimit.MAX_OPTION_NUMBER
 POLL_EXPLANATION_LIMIT = PollLimit.MAX_EXPLANATION_LENGTH
+
+
+def protect_token(token: str) -> SecretFilter:
+    """Redact the token in every record of the libraries that may log it (python-telegram-bot logs its API
+    URL, httpx every request URL), whichever handler receives them; returns the filter, for handlers."""
+    return protect_secrets({token: REDACTED}, LOGGERS)
 
 
 def build_application(core: BotCore, config: TelegramConfig) -> Application:
@@ -67,11 +72,14 @@ class TelegramAdapter:
 
     def __init__(self, core: BotCore) -> None:
         self.core = core
+        self._admin_menus: set[str] = set()  # admins whose chat shows the admin commands
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
+        if self.core.config.is_admin(str(user.id)) and str(user.id) not in self._admin_menus:
+            await self._show_admin_menu(context, user.id)
         incoming = Incoming(str(user.id), str(message.chat_id), message.text, context.bot.username)
         outcome = await asyncio.to_thread(self.core.handle_message, incoming)
         in_group = message.chat.type != ChatType.PRIVATE
@@ -120,6 +128,15 @@ class TelegramAdapter:
         except TelegramError as exc:
             _LOG.warning("could not send the apology: %s", exc)
 
+    async def _show_admin_menu(self, context: ContextTypes.DEFAULT_TYPE, admin: int) -> None:
+        """The admin commands in this admin's private chat's command menu (once per run)."""
+        menu = [BotCommand(n, d) for n, d in self.core.menu(admin=True).items()]
+        try:
+            await context.bot.set_my_commands(menu, scope=BotCommandScopeChat(admin))
+            self._admin_menus.add(str(admin))
+        except TelegramError as exc:
+            _LOG.warning("could not show the admin commands to %s: %s", admin, exc)
+
     async def _follow(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, job: Callable[[], list[Reply]]
     ) -> None:
@@ -141,7 +158,7 @@ class TelegramAdapter:
                     reply.options,
                     type=Poll.QUIZ,
                     correct_option_ids=[reply.correct],
-                    explanation=reply.explanation,
+                    explanation=reply.brief or reply.explanation,
                     reply_markup=keyboard(reply.buttons),
                     reply_parameters=_quoting(quote),
                 )
@@ -175,8 +192,8 @@ def fits_poll(quiz: Quiz) -> bool:
         len(quiz.question) <= POLL_QUESTION_LIMIT
         and 2 <= len(quiz.options) <= POLL_OPTIONS
         and all(1 <= len(option) <= POLL_OPTION_LIMIT for option in quiz.options)
-        and len(quiz.explanation) <= POLL_EXPLANATION_LIMIT
-        and quiz.explanation.count("\n") <= 2
+        and len(quiz.brief or quiz.explanation) <= POLL_EXPLANATION_LIMIT
+        and (quiz.brief or quiz.explanation).count("\n") <= 2
     )
 
 
@@ -186,9 +203,10 @@ def _quoting(message_id: int | None) -> ReplyParameters | None:
 
 
 def _command_menu(core: BotCore) -> Callable[[Application], object]:
-    """A post_init hook that publishes the command menu (setMyCommands)."""
+    """A post_init hook that publishes everyone's command menu (setMyCommands); admins get theirs, with
+    the admin commands, in their private chat when they first write (a menu is scoped to a known chat)."""
 
     async def publish(application: Application) -> None:
-        await application.bot.set_my_commands([BotCommand(n, d) for n, d in core.commands.items()])
+        await application.bot.set_my_commands([BotCommand(n, d) for n, d in core.menu().items()])
 
     return publish

@@ -10,14 +10,15 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from assistant.settings import ENVIRONMENT
+from bots.settings import port, reader
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+REDACTED = "<TELEGRAM_BOT_TOKEN>"  # the token's placeholder in logs
+LOGGERS = ("telegram", "tornado")  # libraries that may log the token (in the Bot API URL)
 
 
 @dataclass(frozen=True)
@@ -33,21 +34,14 @@ class TelegramConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TelegramConfig:
-        source = os.environ if env is None else env
-
-        def get(name: str) -> str:
-            return (source.get(name) or ENVIRONMENT[name][0]).strip()
-
-        port = get("TELEGRAM_WEBHOOK_PORT")
-        if not port.isdigit():
-            raise ValueError(f"TELEGRAM_WEBHOOK_PORT 应为端口号（例如 8443），收到的是“{port}”")
+        get = reader(env)
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
             base_url=get("TELEGRAM_BASE_URL").rstrip("/") or DEFAULT_BASE_URL,
             proxy=get("TELEGRAM_PROXY") or None,
             webhook_url=get("TELEGRAM_WEBHOOK_URL") or None,
             webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN"),
-            webhook_port=int(port),
+            webhook_port=port(get, "TELEGRAM_WEBHOOK_PORT"),
         )
 
     @property

@@ -45,11 +45,13 @@ def blocks_html(blocks: Sequence[Block]) -> str:
 
 
 def line_html(line: Line) -> str:
+    """Spans as HTML: styles as tags, links as <a href>."""
     parts = []
     for span in line:
         text = html.escape(span.text, quote=False)
         tag = _TAGS.get(span.style)
-        parts.append(f"<{tag}>{text}</{tag}>" if tag and text else text)
+        text = f"<{tag}>{text}</{tag}>" if tag and text else text
+        parts.append(f'<a href="{html.escape(span.url)}">{text}</a>' if span.url and text else text)
     return "".join(parts)
 
 

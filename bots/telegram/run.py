@@ -7,7 +7,6 @@ Usage::
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -15,14 +14,12 @@ from collections.abc import Mapping, Sequence
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from assistant.live import LiveAssistant
-from assistant.questionlog import QuestionLog
 from assistant.settings import Settings
-from bots.core import BotConfig, BotCore
-from bots.core.feedback import Feedback
-from bots.telegram.app import UPDATES, build_application
-from bots.telegram.config import TelegramConfig
-from bots.telegram.logsafe import REDACTED, TokenFilter, protect_token
+from bots.core import BotConfig
+from bots.core.logsafe import configure_logging
+from bots.core.runner import open_core
+from bots.telegram.app import UPDATES, build_application, protect_token
+from bots.telegram.config import REDACTED, TelegramConfig
 
 MISSING_TOKEN = (
     "错误：没有设置 TELEGRAM_BOT_TOKEN。请在 Telegram 里找 @BotFather 创建机器人，"
@@ -44,13 +41,8 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
         print(MISSING_TOKEN, file=sys.stderr)
         return 2
     core_config = BotConfig.from_env(env)
-    _configure_logging(protect_token(config.token))  # before anything logs: stderr handler included
-    assistant = LiveAssistant(settings)  # takes up a new build when `index` finishes, without a restart
-    assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
-    assistant.watch()
-    log = QuestionLog.open(settings)
-    feedback = Feedback(log) if log else None
-    application = build_application(BotCore(assistant, core_config, feedback=feedback), config)
+    configure_logging(protect_token(config.token))  # before anything logs: stderr handler included
+    application = build_application(open_core(settings, core_config), config)
     mode = f"webhook {config.webhook_url}" if config.webhook_url else "长轮询"
     print(f"Telegram 机器人正在启动（{mode}），按 Ctrl+C 停止。", file=sys.stderr, flush=True)
     try:
@@ -83,10 +75,3 @@ def serve(
         )
     else:
         application.run_polling(allowed_updates=UPDATES, timeout=POLL_TIMEOUT, stop_signals=stop_signals)
-
-
-def _configure_logging(token_filter: TokenFilter) -> None:
-    """Log to stderr at INFO (unless logging is configured already), the token redacted on every handler."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(token_filter)

@@ -64,13 +64,19 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) ->
     with running(
         command,
         server.log,
-        lambda: server.get("/api/documents")[0] == 200,
+        lambda: vectors_done(server),
         "server",
         START_TIMEOUT_S,
         cwd=REPO_ROOT,
         env=env,
     ):
         yield server
+
+
+def vectors_done(server: WebServer) -> bool:
+    """The server's index has all its vectors, so its answers are final (the CLI's, compared later)."""
+    status, body = server.get("/api/status")
+    return status == 200 and isinstance(body, dict) and body.get("state") == "done"
 
 
 @pytest.fixture(scope="session")

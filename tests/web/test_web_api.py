@@ -54,7 +54,7 @@ def test_search_returns_the_cli_shape(web_server: WebServer):
     assert status == 200
     cli = cli_json(web_server, "search", query, "--k", "3")
     assert body["query"] == cli["query"] == query and len(body["hits"]) == 3
-    assert set(body["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score"}
+    assert set(body["hits"][0]) == {"doc_id", "title", "unit", "citation", "text", "score", "status"}
     for served, printed in zip(body["hits"], cli["hits"], strict=True):
         served_score, printed_score = served.pop("score"), printed.pop("score")
         assert served == printed and served_score == pytest.approx(printed_score, abs=1e-4)
