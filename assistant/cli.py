@@ -1,4 +1,4 @@
-"""The command line: corpus sync/add/list/remove, index, show, search, ask, eval, serve.
+"""The command line: corpus sync/add/list/remove, index, show, search, ask, eval, serve, report.
 
 Usage::
 
@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cli_output import print_json
+from assistant.exports import save_tables
 from assistant.indexing import update_index
+from assistant.questionlog import QuestionLog
 from assistant.quiz.command import add_quiz_arguments, run_quiz
+from assistant.report import DEFAULT_DAYS, DEFAULT_TOP, build_report, report_text
 from assistant.retrieval import MODES
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.settings import Settings
@@ -147,6 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     names = "、".join(f"{name}（{title}）" for name, (title, _) in CHANNELS.items())
     bot.add_argument("--channel", choices=list(CHANNELS), default="telegram", help=f"渠道：{names}")
     bot.set_defaults(handler=cmd_bot)
+
+    report = commands.add_parser("report", help="问题报告：没能回答的问题、评价低的回答、引用最多的条款")
+    report.add_argument(
+        "--days", type=int, default=DEFAULT_DAYS, help=f"统计最近多少天（默认 {DEFAULT_DAYS}）"
+    )
+    report.add_argument(
+        "--top", type=int, default=DEFAULT_TOP, help=f"每个列表最多列出多少条（默认 {DEFAULT_TOP}）"
+    )
+    report.add_argument("--out", type=Path, help="另存为 Excel 文件（.xlsx）")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(handler=cmd_report)
 
     add_study_commands(commands)  # duties, targets, study
 
@@ -321,6 +335,21 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from bots.channels import run_channel
 
     return run_channel(args.channel, settings)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    log = QuestionLog.open(settings)
+    if log is None:
+        print("没有问题记录：ASSISTANT_QUESTION_LOG_DAYS 为 0，不记录问题。", file=sys.stderr)
+        return 1
+    report = build_report(log, days=args.days, top=args.top)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(report_text(report))
+    if args.out:
+        print(f"已保存：{save_tables(report.tables(), args.out)}", file=sys.stderr)
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -129,13 +129,21 @@ class Assistant:
     def ask(self, question: str, context_doc: str | None = None) -> Answer:
         """A cited answer; ``context_doc`` is the document named earlier in the conversation. With the user's
         model configured (ASSISTANT_LLM_BASE_URL), its verified rewrite of the extractive answer."""
-        extractive = self.extractive_answer(self._retrieval_question(question), context_doc)
-        return self.writer.write(question, extractive) if self.writer else extractive
+        extractive = self.extractive_answer(self.retrieval_question(question), context_doc)
+        return self.rewritten(question, extractive)
 
     def ask_stream(self, question: str, context_doc: str | None = None) -> Iterator[Answer]:
         """Like ``ask``, with the model's verified sentences as they stream in: partial answers, then the
         final one (the extractive answer alone without a model)."""
-        extractive = self.extractive_answer(self._retrieval_question(question), context_doc)
+        extractive = self.extractive_answer(self.retrieval_question(question), context_doc)
+        yield from self.written(question, extractive)
+
+    def rewritten(self, question: str, extractive: Answer) -> Answer:
+        """The user's model's verified rewrite of ``extractive`` (``extractive`` itself without a model)."""
+        return self.writer.write(question, extractive) if self.writer else extractive
+
+    def written(self, question: str, extractive: Answer) -> Iterator[Answer]:
+        """``rewritten`` as the model's verified sentences stream in: partial answers, then the final one."""
         if self.writer is None:
             yield extractive
             return
@@ -150,7 +158,7 @@ class Assistant:
 
         return AnswerWriter(self.settings.llm, self.index.provision, self.analyzer.synonyms)
 
-    def _retrieval_question(self, question: str) -> str:
+    def retrieval_question(self, question: str) -> str:
         """The question as retrieval reads it: rewritten by the model when ASSISTANT_LLM_REWRITE is on."""
         text = validate_question(question)
         if self.writer is None or not self.settings.llm.rewrite:

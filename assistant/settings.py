@@ -33,6 +33,16 @@ ENVIRONMENT = {
         "网页和 HTTP API 监听的地址（serve）；0.0.0.0 表示允许局域网内的手机访问",
     ),
     "ASSISTANT_PORT": ("7860", "网页和 HTTP API 监听的端口（serve）"),
+    "ASSISTANT_WORKERS": (
+        "2",
+        "serve 回答问题的工作进程数；0 表示在服务进程内用线程回答（见 README 的部署一节中的测量）",
+    ),
+    "ASSISTANT_WORKER_THREADS": ("1", "每个工作进程的计算线程数（OpenMP）；进程数×线程数不应超过 CPU 核数"),
+    "ASSISTANT_API_RATE": ("120/60", "HTTP API 每个客户端地址的限速：次数/秒数；0 表示不限"),
+    "ASSISTANT_ADMIN_PASSWORD": ("", "管理页面 /admin 的密码；为空时不开启管理功能；不会写入日志"),
+    "ASSISTANT_ADMIN_USER": ("admin", "管理页面的用户名"),
+    "ASSISTANT_UPLOAD_MAX_MB": ("20", "管理页面上传文档的大小上限（MB）"),
+    "ASSISTANT_QUESTION_LOG_DAYS": ("180", "问题与反馈记录的保留天数；0 表示不记录"),
     **LLM_ENVIRONMENT,
 }
 
@@ -50,6 +60,13 @@ class Settings:
     chroma_port: int
     host: str = "127.0.0.1"
     port: int = 7860
+    workers: int = 2
+    worker_threads: int = 1
+    api_rate: str = "120/60"
+    admin_password: str = field(default="", repr=False)
+    admin_user: str = "admin"
+    upload_max_mb: int = 20
+    question_log_days: int = 180
     library_embedder: str = "static"
     llm: LLMSettings = field(
         default_factory=LLMSettings
@@ -72,6 +89,13 @@ class Settings:
             chroma_port=int(get("CHROMA_PORT")),
             host=get("ASSISTANT_HOST"),
             port=int(get("ASSISTANT_PORT")),
+            workers=int(get("ASSISTANT_WORKERS")),
+            worker_threads=int(get("ASSISTANT_WORKER_THREADS")),
+            api_rate=get("ASSISTANT_API_RATE"),
+            admin_password=env.get("ASSISTANT_ADMIN_PASSWORD", ""),
+            admin_user=get("ASSISTANT_ADMIN_USER"),
+            upload_max_mb=int(get("ASSISTANT_UPLOAD_MAX_MB")),
+            question_log_days=int(get("ASSISTANT_QUESTION_LOG_DAYS")),
             library_embedder=get("ASSISTANT_LIBRARY_EMBEDDER"),
             llm=LLMSettings.from_env(env),
         )

@@ -149,11 +149,14 @@ class IndexReader:
 
     def _stale(self, space: str, store: VectorStore) -> bool:
         """Embedded mode only: a query sees the vectors present when the collection was opened, so reopen
-        it when it has grown (checked at most every REFRESH_S seconds) and no writer runs in this process."""
+        it when it has grown (checked at most every REFRESH_S seconds, and at once when dense.json says the
+        vectors are complete, so that answers become final) and no writer runs in this process."""
         checked, count = self._seen.get(space, (0.0, 0))
-        if self.chroma_host or time.monotonic() - checked < REFRESH_S:
+        coverage = self.coverage()
+        if self.chroma_host or coverage.get("pid") == os.getpid():
             return False
-        if self.coverage().get("pid") == os.getpid():
+        finished = coverage.get("state") == "done" and _embedded(coverage, space) > count
+        if not finished and time.monotonic() - checked < REFRESH_S:
             return False
         now = store.count()
         self._seen[space] = (time.monotonic(), count)
@@ -191,6 +194,11 @@ class IndexReader:
 
     def document_of(self, provision: Provision) -> DocumentInfo:
         return self.documents[provision.doc_id]
+
+
+def _embedded(coverage: dict[str, Any], space: str) -> int:
+    """Vectors of a space that dense.json reports."""
+    return (coverage.get("spaces", {}).get(space) or {}).get("embedded") or 0
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

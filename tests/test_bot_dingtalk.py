@@ -65,7 +65,7 @@ def test_an_answer_is_an_action_card_with_a_button_per_citation(robot):
     assert card["kind"] == "actionCard" and card["title"].startswith("单位负责人接到报告后")
     assert card["text"].startswith("**单位负责人接到报告后，应当于1小时内")  # the answer first, in bold
     assert "【" not in card["text"]
-    [button] = card["btns"]
+    button, up, down = card["btns"]
     assert button["title"] == "[1] 《事故报告条例》第9条"
     assert (
         button["actionURL"] == f"dtmd://dingtalkclient/sendMessage?content={quote('1')}"
@@ -74,6 +74,10 @@ def test_an_answer_is_an_action_card_with_a_button_per_citation(robot):
     assert provision["kind"] == "markdown" and provision["text"].startswith(
         "**《生产安全事故报告和调查处理条例》第九条**"
     )
+    assert (up["title"], down["title"]) == ("👍 有帮助", "👎 没帮助")
+    assert down["actionURL"] == f"dtmd://dingtalkclient/sendMessage?content={quote('👎')}"
+    [rated] = say(server, "staff-1", "👎")  # what 👎 sends: the latest answer is rated down
+    assert rated["text"].startswith("已记录") and "意见：" in rated["text"]
 
 
 def test_long_replies_are_split_at_provision_boundaries_within_the_limit(robot):

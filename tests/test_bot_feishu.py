@@ -71,10 +71,13 @@ def test_an_answer_is_a_card_with_a_button_per_citation_that_calls_back(feishu):
     server, _ = feishu
     [card] = say(server, "ou_worker1", FACT)
     assert text_of(card).startswith("**单位负责人接到报告后，应当于1小时内") and "【" not in text_of(card)
-    [button] = buttons_of(card)
+    button, up, down = buttons_of(card)
     assert button["text"]["content"] == "[1] 《事故报告条例》第9条" and button["value"]["d"].startswith("p:")
     result, [shown] = press(server, "ou_worker1", card, button["value"]["d"])
     assert result == {} and text_of(shown).startswith("**《生产安全事故报告和调查处理条例》第九条**")
+    assert (up["text"]["content"], down["text"]["content"]) == ("👍 有帮助", "👎 没帮助")
+    result, shown = press(server, "ou_worker1", card, up["value"]["d"])
+    assert shown == [] and result["toast"]["content"] == "谢谢您的评价！"  # the rating is stored
 
 
 def test_source_pages_turn_in_place_and_cards_stay_within_the_limit(feishu):

@@ -5,6 +5,7 @@ Usage::
     app = FastAPI(); app.include_router(api_router(assistant)); add_error_handlers(app)
     # GET /api/search?q=动火作业&k=5   POST /api/ask {"question": "…"}
     # GET /api/documents              GET /api/provisions/work-safety-law-2021/第二十一条
+    # POST /api/feedback {"id": "<the answer's id>", "rating": "down", "comment": "…"}
     # GET /api/status                 {"ready", "dense": 0.62, "state": "running", "spaces": {…}}
     # DELETE /api/ask → 405 {"detail": "…"}; every error's detail is a Chinese sentence
 """
@@ -12,7 +13,7 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,13 +23,18 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.indexing import index_status
+from assistant.questionlog import MAX_COMMENT_CHARS
 from assistant.service import Assistant, NotFoundError, QuestionError
 from assistant.web.errors import GENERIC_MESSAGE, user_message
+from assistant.web.metrics import client_address
+from assistant.web.recorder import Recorder
 from corpus.model import DocumentInfo
 from indexers.reader import IndexMissingError
 from indexers.vectorstore import EmbedderMismatchError
 
 MAX_K = 50
+UNKNOWN_ANSWER = "没有找到这个回答（编号不对，或已超过保留期限），评价没有保存。"
+NOT_KEPT = "本服务没有开启问题记录，评价没有保存。"
 
 # HTTP status of each kind of user error; anything else is a 500 with GENERIC_MESSAGE.
 STATUS = {QuestionError: 400, NotFoundError: 404, IndexMissingError: 503, EmbedderMismatchError: 503}
@@ -91,6 +97,23 @@ class AnswerOut(BaseModel):
     dropped: list[DroppedOut] = Field(
         default_factory=list, description="大模型回答中未通过核对而删去的句子及原因"
     )
+    id: str | None = Field(
+        default=None, description="回答的编号，评价时交给 /api/feedback；不记录问题时为 null"
+    )
+
+
+class FeedbackRequest(BaseModel):
+    """``{"id": "3f2a…", "rating": "down", "comment": "没有说到审批"}``: a rating of an answer of /api/ask."""
+
+    id: str = Field(description="/api/ask 回答中的 id", max_length=64)
+    rating: Literal["up", "down"] = Field(description="up：有帮助；down：没帮助")
+    comment: str = Field(
+        default="", description=f"意见（可选，最多 {MAX_COMMENT_CHARS} 字）", max_length=MAX_COMMENT_CHARS
+    )
+
+
+class FeedbackOut(BaseModel):
+    saved: bool
 
 
 class ParagraphOut(BaseModel):
@@ -150,8 +173,13 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="中文错误说明")
 
 
-def api_router(assistant: Assistant, status: Callable[[], dict[str, Any]] | None = None) -> APIRouter:
-    """The /api routes over one Assistant; ``status`` reports the index (default: index_status)."""
+def api_router(
+    assistant: Assistant,
+    status: Callable[[], dict[str, Any]] | None = None,
+    recorder: Recorder | None = None,
+) -> APIRouter:
+    """The /api routes over one Assistant; ``status`` reports the index (default: index_status);
+    ``recorder`` logs each answer and takes feedback."""
     router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 422: {"model": ErrorOut}})
 
     @router.get("/search", response_model=SearchOut, summary="检索相关条款")
@@ -162,10 +190,23 @@ def api_router(assistant: Assistant, status: Callable[[], dict[str, Any]] | None
         return {"query": q, "hits": [hit.to_dict() for hit in assistant.search(q, k=k)]}
 
     @router.post("/ask", response_model=AnswerOut, summary="提问，得到带出处的回答")
-    def ask(request: AskRequest) -> dict[str, Any]:
+    def ask(request: AskRequest, http: Request) -> dict[str, Any]:
         if request.context_doc is not None and request.context_doc not in assistant.index.documents:
             raise HTTPException(400, detail=f"没有找到文档“{request.context_doc}”（context_doc）")
-        return assistant.ask(request.question, context_doc=request.context_doc).to_dict()
+        answer = assistant.ask(request.question, context_doc=request.context_doc)
+        ref = recorder.answered("api", client_address(http), request.question, answer) if recorder else None
+        return {**answer.to_dict(), "id": ref}
+
+    @router.post(
+        "/feedback", response_model=FeedbackOut, responses={404: {"model": ErrorOut}}, summary="评价一个回答"
+    )
+    def feedback(request: FeedbackRequest, http: Request) -> dict[str, Any]:
+        if recorder is None or not recorder.keeps_log:
+            raise HTTPException(404, detail=NOT_KEPT)
+        rating = 1 if request.rating == "up" else -1
+        if not recorder.rated(request.id, "api", client_address(http), rating, request.comment):
+            raise HTTPException(404, detail=UNKNOWN_ANSWER)
+        return {"saved": True}
 
     @router.get("/documents", response_model=list[DocumentInfo], summary="已收录的文档")
     def documents() -> list[DocumentInfo]:
@@ -261,6 +302,10 @@ def validation_message(errors: Any) -> str:
             parts.append(f"参数 {name} 应不小于 {context.get('ge')}")
         elif kind == "less_than_equal":
             parts.append(f"参数 {name} 应不大于 {context.get('le')}")
+        elif kind == "string_too_long":
+            parts.append(f"参数 {name} 太长（最多 {context.get('max_length')} 字）")
+        elif kind == "literal_error":
+            parts.append(f"参数 {name} 应为 {context.get('expected', '').replace(' or ', ' 或 ')}")
         elif kind in ("string_type", "model_attributes_type", "dict_type"):
             parts.append(f"{name} 的类型不对（应为{'文本' if kind == 'string_type' else ' JSON 对象'}）")
         else:

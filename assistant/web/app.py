@@ -17,6 +17,7 @@ from assistant.indexing import index_status
 from assistant.service import Assistant
 from assistant.web import chat, library, quiz, study
 from assistant.web.progress import add_progress_label
+from assistant.web.recorder import Recorder
 from assistant.web.tabs import TabBuilder, TabContext
 
 # The tabs, in order. A feature with its own tab adds its builder here.
@@ -48,13 +49,15 @@ HEAD = (
 )
 
 
-def build_app(assistant: Assistant, tabs: Sequence[TabBuilder] = TABS) -> gr.Blocks:
-    """The Blocks app over one Assistant."""
+def build_app(
+    assistant: Assistant, tabs: Sequence[TabBuilder] = TABS, recorder: Recorder | None = None
+) -> gr.Blocks:
+    """The Blocks app over one Assistant; ``recorder`` logs the chat's answers and ratings."""
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.HTML(HEADER, elem_id="app-header")
         add_progress_label(app, lambda: index_status(assistant.settings))
         with gr.Tabs(elem_id="tabs") as tab_row:
-            context = TabContext(assistant=assistant, app=app, tabs=tab_row)
+            context = TabContext(assistant=assistant, app=app, tabs=tab_row, recorder=recorder)
             for build in tabs:
                 build(context)
     return app

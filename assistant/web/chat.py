@@ -1,11 +1,13 @@
-"""The 问答 tab: a chat with the assistant, cited answers, example questions for each kind of user, and the
-conversations kept on the device (new, reopen, delete after confirmation).
+"""The 问答 tab: a chat with the assistant, cited answers, example questions for each kind of user, the
+conversations kept on the device (new, reopen, delete after confirmation), and 👍/👎 with an optional
+comment on the latest answer.
 
 Usage::
 
-    session = ChatSession(assistant)
-    store = session.ask(Conversations(), "安全生产法的立法目的是什么？")
+    session = ChatSession(assistant, recorder)
+    store = session.ask(Conversations(), "安全生产法的立法目的是什么？", who=session_hash)
     session.html(store.current)  # the conversation: each answer, its verdict first, its linked citations
+    store = session.rate(store, -1, who=session_hash, comment="没有说到审批")
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import gradio as gr
 from assistant.service import Assistant, NotFoundError
 from assistant.web.conversation import Conversation, Conversations, Turn
 from assistant.web.errors import user_message
+from assistant.web.recorder import Recorder
 from assistant.web.render import answer_html, conversation_html
 from assistant.web.tabs import TabContext
 
@@ -43,6 +46,11 @@ EXAMPLES: dict[str, list[str]] = {
 WELCOME = "您好！我是安全生产知识助手。请用一句话描述您的问题，我会给出回答和法规出处（精确到条、款、项）。"
 PLACEHOLDER = "如：动火作业要注意什么？"
 KEPT_NOTE = "对话只保存在这台设备的浏览器里，不会发送到别处。"
+RATE_QUESTION = "这个回答有帮助吗？"
+COMMENT_LABEL = "哪里不对？（可不填）"
+THANKS = "谢谢您的评价！"
+THANKS_COMMENT = "谢谢您的意见！我们会据此改进。"
+CHANNEL = "web"  # the channel name in the question log
 # Where the browser keeps the conversations (localStorage). The key and the "secret" are fixed so that a
 # restarted server still reads what a phone kept; the browser holds both, so they protect nothing.
 STORAGE_KEY = "anquan-conversations"
@@ -69,21 +77,37 @@ class ChatSession:
     """Answers turns of a conversation and shows it, carrying over the last document named (“第21条”
     after “安全生产法……” means 安全生产法第二十一条)."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, recorder: Recorder | None = None) -> None:
         self.assistant = assistant
+        self.recorder = recorder
 
-    def ask(self, store: Conversations, question: str) -> Conversations:
-        """The store with the answered turn; QuestionError (Chinese message) when it cannot be asked."""
-        *_, answered = self.ask_stream(store, question)
+    def ask(self, store: Conversations, question: str, who: str = "") -> Conversations:
+        """The store with the answered turn (recorded as asked by session ``who``); QuestionError (Chinese
+        message) when it cannot be asked."""
+        *_, answered = self.ask_stream(store, question, who)
         return answered
 
-    def ask_stream(self, store: Conversations, question: str) -> Iterator[Conversations]:
-        """The store with the turn as the user's model writes it (verified sentences only), the last one
-        with the final answer; one store without a model. QuestionError before anything is yielded."""
+    def ask_stream(self, store: Conversations, question: str, who: str = "") -> Iterator[Conversations]:
+        """The store with the turn as the user's model writes it (verified sentences only; the extractive
+        answer without a model), then once more with the final answer, recorded as asked by session ``who``.
+        QuestionError before anything is yielded."""
         context = store.current.context_doc
         named = self.assistant.analyzer.named_document(question) or context
+        asked = question.strip()
+        answer = None
         for answer in self.assistant.ask_stream(question, context_doc=context):
-            yield store.with_turn(question.strip(), answer.to_dict(), named)
+            yield store.with_turn(asked, answer.to_dict(), named)
+        if answer is not None:
+            ref = self.recorder.answered(CHANNEL, who, asked, answer) if self.recorder else None
+            yield store.with_turn(asked, answer.to_dict(), named, ref)
+
+    def rate(self, store: Conversations, rating: int, who: str = "", comment: str = "") -> Conversations:
+        """The store with the latest answer rated 👍 (1) or 👎 (-1), the rating recorded with its comment."""
+        turns = store.current.turns
+        if not turns or turns[-1].ref is None or self.recorder is None:
+            return store
+        self.recorder.rated(turns[-1].ref, CHANNEL, who, rating, comment)
+        return store.rated(rating)
 
     def html(self, conversation: Conversation, scroll_to_latest: bool = False, writing: bool = False) -> str:
         """The conversation's log, each answer with its sources laid out; ``writing``: the last answer is
@@ -109,11 +133,25 @@ class ChatSession:
 
 def build(ctx: TabContext) -> None:
     """The 问答 tab, and the load event that brings back the conversations kept on the device."""
-    session = ChatSession(ctx.assistant)
+    session = ChatSession(ctx.assistant, ctx.recorder)
 
     with gr.Tab("问答", id="chat", elem_id="chat-tab"):
         log = gr.HTML(session.html(Conversation()), elem_id="chat", js_on_load=LOG_SCRIPT)
         error = gr.HTML(visible=False, elem_id="chat-error")
+        with gr.Row(elem_id="rate-row", visible=False) as rate_row:
+            gr.HTML(f"<p class='rate-ask'>{RATE_QUESTION}</p>", elem_classes="rate-ask-cell")
+            up = gr.Button("👍 有帮助", elem_id="rate-up")
+            down = gr.Button("👎 没帮助", elem_id="rate-down")
+        with gr.Row(elem_id="comment-row", visible=False) as comment_row:
+            comment = gr.Textbox(
+                label=COMMENT_LABEL,
+                placeholder="例如：没有说到动火审批",
+                lines=1,
+                max_lines=4,
+                elem_id="comment",
+            )
+            send_comment = gr.Button("提交意见", elem_id="comment-send")
+        thanks = gr.HTML(visible=False, elem_id="rate-thanks")
         with gr.Row(elem_id="ask-row", equal_height=True):
             question = gr.Textbox(
                 label="问题",
@@ -145,26 +183,33 @@ def build(ctx: TabContext) -> None:
         store = gr.State(Conversations())
         kept = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
 
-    shown = [log, store, kept, controls, history, earlier]
+    shown = [log, store, kept, controls, history, earlier, rate_row, comment_row, thanks]
 
-    def show(conversations: Conversations, scroll_to_latest: bool = False) -> tuple[Any, ...]:
-        """Updates for ``shown``: the log, the store (session and browser), the controls and the list."""
+    def show(
+        conversations: Conversations, scroll_to_latest: bool = False, commenting: bool = False, note: str = ""
+    ) -> tuple[Any, ...]:
+        """Updates for ``shown``: the log, the store (session and browser), the controls, the list, and the
+        rating rows (the question while the latest answer awaits a rating, the comment box after a 👎)."""
         listed = [(c.title, i) for i, c in reversed(list(enumerate(conversations.earlier)))]
+        turns = conversations.current.turns
         return (
             session.html(conversations.current, scroll_to_latest),
             conversations,
             conversations.dump(),
-            gr.update(visible=bool(conversations.current.turns)),
+            gr.update(visible=bool(turns)),
             gr.update(visible=bool(listed), label=f"以前的对话（{len(listed)}）"),
             gr.update(choices=listed, value=None),
+            gr.update(visible=bool(turns) and turns[-1].awaits_rating),
+            gr.update(visible=commenting),
+            gr.update(value=f"<p class='rate-thanks'>{note}</p>" if note else "", visible=bool(note)),
         )
 
-    def respond(text: str, conversations: Conversations) -> Iterator[tuple[Any, ...]]:
+    def respond(text: str, conversations: Conversations, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """``shown``, the question box and the error line: the log as the answer is written, then all of
         them; on failure the question stays in its box, the error line says why and nothing else changes."""
         answered = None
         try:
-            for answered in session.ask_stream(conversations, text):
+            for answered in session.ask_stream(conversations, text, _session(request)):
                 if (
                     answered.current.turns[-1].answer["mode"] == "llm"
                 ):  # the model's verified sentences so far
@@ -181,6 +226,17 @@ def build(ctx: TabContext) -> None:
     def restore(saved: Any) -> tuple[Any, ...]:
         return show(Conversations.load(saved))
 
+    def rate_up(conversations: Conversations, request: gr.Request) -> tuple[Any, ...]:
+        return show(session.rate(conversations, 1, _session(request)), note=THANKS)
+
+    def rate_down(conversations: Conversations, request: gr.Request) -> tuple[Any, ...]:
+        """👎 counts at once; the comment box offers to say why."""
+        return show(session.rate(conversations, -1, _session(request)), commenting=True)
+
+    def send_note(text: str, conversations: Conversations, request: gr.Request) -> tuple[Any, ...]:
+        rated = session.rate(conversations, -1, _session(request), text) if text.strip() else conversations
+        return *show(rated, note=THANKS_COMMENT if text.strip() else THANKS), ""
+
     asked = [*shown, question, error]
     gr.on([question.submit, send.click], respond, [question, store], asked)
     for chip in chips:
@@ -192,7 +248,15 @@ def build(ctx: TabContext) -> None:
     confirm.click(
         lambda c: (*show(c.delete_current()), gr.update(visible=False)), store, [*shown, confirm_row]
     )
+    up.click(rate_up, store, shown)
+    down.click(rate_down, store, shown)
+    gr.on([comment.submit, send_comment.click], send_note, [comment, store], [*shown, comment])
     ctx.app.load(restore, kept, shown)
+
+
+def _session(request: gr.Request | None) -> str:
+    """Who asks, for the question log: the page's session (a new one at each load), never the person."""
+    return str(getattr(request, "session_hash", "") or "")
 
 
 def _error(message: str) -> str:

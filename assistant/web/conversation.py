@@ -4,7 +4,8 @@ one and the earlier ones, as plain JSON that survives a reload and is never sent
 Usage::
 
     store = Conversations.load(saved)                      # what the browser kept (None the first time)
-    store = store.with_turn("第21条", answer.to_dict(), "work-safety-law-2021")
+    store = store.with_turn("第21条", answer.to_dict(), "work-safety-law-2021", ref="3f2a…")
+    store = store.rated(-1)                                # 👎 on the latest answer
     store = store.new()                                    # a clean context; the old one is kept
     saved = store.dump()                                   # back into the browser
 """
@@ -22,10 +23,17 @@ TITLE_CHARS = 20  # characters of the first question that name a conversation in
 
 @dataclass(frozen=True)
 class Turn:
-    """One question and its answer (``Answer.to_dict()``)."""
+    """One question and its answer (``Answer.to_dict()``); ``ref`` is the answer's reference in the question
+    log (None when none is kept), ``rating`` the device's 👍 (1) or 👎 (-1), 0 before it rates."""
 
     question: str
     answer: dict[str, Any]
+    ref: str | None = None
+    rating: int = 0
+
+    @property
+    def awaits_rating(self) -> bool:
+        return self.ref is not None and not self.rating
 
     def answer_object(self) -> Answer:
         """The answer as an Answer; KeyError, TypeError or ValueError when the kept dict is malformed."""
@@ -73,10 +81,20 @@ class Conversations:
     def dump(self) -> dict[str, Any]:
         return {"current": _plain(self.current), "earlier": [_plain(c) for c in self.earlier]}
 
-    def with_turn(self, question: str, answer: dict[str, Any], context_doc: str | None) -> Conversations:
+    def with_turn(
+        self, question: str, answer: dict[str, Any], context_doc: str | None, ref: str | None = None
+    ) -> Conversations:
         """The store with one more turn in the current conversation."""
-        current = Conversation((*self.current.turns, Turn(question, answer)), context_doc)
+        current = Conversation((*self.current.turns, Turn(question, answer, ref)), context_doc)
         return replace(self, current=current)._trimmed()
+
+    def rated(self, rating: int) -> Conversations:
+        """The store with the latest answer of the current conversation rated 👍 (1) or 👎 (-1)."""
+        turns = self.current.turns
+        if not turns:
+            return self
+        latest = replace(turns[-1], rating=rating)
+        return replace(self, current=replace(self.current, turns=(*turns[:-1], latest)))
 
     def new(self) -> Conversations:
         """A clean current conversation; the one before (if it has turns) is kept among the earlier ones."""
@@ -105,7 +123,10 @@ class Conversations:
 
 
 def _conversation(data: dict[str, Any]) -> Conversation:
-    turns = tuple(Turn(str(t["question"]), dict(t["answer"])) for t in data["turns"])
+    turns = tuple(
+        Turn(str(t["question"]), dict(t["answer"]), t.get("ref") or None, int(t.get("rating") or 0))
+        for t in data["turns"]
+    )
     for turn in turns:
         turn.answer_object()  # refuses a malformed answer here rather than when it is shown
     context = data.get("context_doc")
@@ -114,6 +135,9 @@ def _conversation(data: dict[str, Any]) -> Conversation:
 
 def _plain(conversation: Conversation) -> dict[str, Any]:
     return {
-        "turns": [{"question": t.question, "answer": t.answer} for t in conversation.turns],
+        "turns": [
+            {"question": t.question, "answer": t.answer, "ref": t.ref, "rating": t.rating}
+            for t in conversation.turns
+        ],
         "context_doc": conversation.context_doc,
     }

@@ -17,16 +17,19 @@ from dataclasses import dataclass
 import gradio as gr
 
 from assistant.service import Assistant
+from assistant.web.recorder import Recorder
 
 
 @dataclass(frozen=True)
 class TabContext:
-    """What every tab builder gets: the one Assistant of the server, the app (for ``app.load`` events)
-    and the tab row (an event may return ``gr.Tabs(selected=<tab id>)`` to switch tabs)."""
+    """What every tab builder gets: the one Assistant of the server, the app (for ``app.load`` events),
+    the tab row (an event may return ``gr.Tabs(selected=<tab id>)`` to switch tabs) and the recorder of
+    answers and ratings (None: nothing is recorded)."""
 
     assistant: Assistant
     app: gr.Blocks
     tabs: gr.Tabs
+    recorder: Recorder | None = None
 
 
 TabBuilder = Callable[[TabContext], None]

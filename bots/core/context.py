@@ -38,6 +38,7 @@ class ChatContext:
     hand the core several updates at once)."""
 
     last_doc: str | None = None
+    chat_id: str = ""
     sources: list[Source] = field(default_factory=list)
     sources_version: int = 0  # grows with every answer, so that old page buttons can be recognised
     quizzes: int = 0  # quizzes drawn in this chat: the seed of the next one and the version of the open one
@@ -80,7 +81,7 @@ class ContextStore:
 
     def get(self, chat_id: str) -> ChatContext:
         with self._lock:
-            context = self._contexts.pop(chat_id, None) or ChatContext()
+            context = self._contexts.pop(chat_id, None) or ChatContext(chat_id=chat_id)
             self._contexts[chat_id] = context
             if len(self._contexts) > self._limit:
                 self._contexts.popitem(last=False)

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 
 from assistant.duties import UnknownBodyError, compose_duty_answer
 from assistant.indexing import update_index
+from assistant.live import reopen
 from assistant.quiz import JUDGE, SINGLE, QuizItem, Selection, SelectionError
 from assistant.service import Assistant, NotFoundError, QuestionError
 from bots.core.citing import PROVISION, Citer, ShortNames
 from bots.core.commands import Command, command_menu, parse_command
 from bots.core.config import BotConfig
 from bots.core.context import ChatContext, ContextStore, Source
+from bots.core.feedback import RATE, Feedback
 from bots.core.formatting import (
     PAGE,
     answer_reply,
@@ -129,14 +131,19 @@ class BotCore:
     """The channel-agnostic bot over the assistant façade (one instance serves every chat)."""
 
     def __init__(
-        self, assistant: Assistant, config: BotConfig, clock: Callable[[], float] = time.monotonic
+        self,
+        assistant: Assistant,
+        config: BotConfig,
+        clock: Callable[[], float] = time.monotonic,
+        feedback: Feedback | None = None,
     ) -> None:
         self.assistant = assistant
         self.config = config
+        self.feedback = feedback  # 👍/👎 under answers, into the question log
         self.contexts = ContextStore()
         self.limiter = RateLimiter(*config.rate, clock=clock) if config.rate else None
         self._reindexing = threading.Lock()
-        self._names: ShortNames | None = None
+        self._names: tuple[object, ShortNames] | None = None  # the index they were made for, the names
         self._commands: dict[str, Callable[[Command, Incoming, ChatContext], Outcome]] = {
             "start": lambda *_: Outcome([text_reply(*START)]),
             "help": lambda _c, message, _x: Outcome([help_reply(self.config.is_admin(message.user_id))]),
@@ -153,10 +160,10 @@ class BotCore:
 
     def citer(self, context: ChatContext) -> Citer:
         """Buttons and links of provisions for one chat."""
-        if self._names is None:
-            documents = self.assistant.index.documents.values()
-            self._names = ShortNames.of(documents, self.assistant.analyzer.aliases)
-        return Citer(context, self._names, self.config.public_url)
+        index = self.assistant.index  # a new build goes live without a restart (assistant.live)
+        if self._names is None or self._names[0] is not index:
+            self._names = (index, ShortNames.of(index.documents.values(), self.assistant.analyzer.aliases))
+        return Citer(context, self._names[1], self.config.public_url)
 
     def handle_message(self, message: Incoming) -> Outcome:
         """The replies to a text message; refusals (allowlist, rate limit) are replies too."""
@@ -177,8 +184,10 @@ class BotCore:
 
     def _dispatch(self, message: Incoming, command: Command | None, context: ChatContext) -> Outcome:
         try:
-            if command is None:  # a question, an answer to the open quiz, or a source's number
+            if command is None:  # a question, an answer to the open quiz, a source's number, or feedback
                 text = message.text.replace(f"@{message.bot_name}", " ") if message.bot_name else message.text
+                if self.feedback is not None and (noted := self.feedback.message(text, context.chat_id)):
+                    return Outcome([noted])
                 return Outcome([self._reply_to(text, context)])
             handler = self._commands.get(command.name)
             if handler is None:
@@ -202,6 +211,8 @@ class BotCore:
                 return PressOutcome(reply=self._provision(*provision, context))
             except NotFoundError as exc:  # gone from the index since the button was made
                 return PressOutcome(str(exc))
+        if kind == RATE and self.feedback is not None:
+            return PressOutcome(self.feedback.press(rest, context.chat_id))
         if kind == PAGE:
             version, _, page = rest.partition(":")
             if version == str(context.sources_version) and page.isdigit():
@@ -238,7 +249,8 @@ class BotCore:
         answer = assistant.ask(text, context_doc=context.last_doc)
         context.last_doc = assistant.analyzer.named_document(text) or context.last_doc
         context.remember_sources(self._widened(sources_of(answer)))
-        return answer_reply(answer, self.citer(context))
+        reply = answer_reply(answer, self.citer(context))
+        return self.feedback.attach(reply, context.chat_id, text, answer) if self.feedback else reply
 
     def _widened(self, sources: list[Source]) -> list[Source]:
         """Sources whose quotes run to the ends of the sentences they stand in (for /sources previews)."""
@@ -361,9 +373,7 @@ class BotCore:
         try:
             settings = self.assistant.settings
             report = update_index(settings, progress=False)
-            fresh = Assistant(settings)
-            fresh.index  # open it now, not on the next question  # noqa: B018
-            self.assistant, self._names = fresh, None
+            self.assistant = reopen(self.assistant)
             return [text_reply(report.summary())]
         except Exception as exc:
             _LOG.exception("reindex failed")

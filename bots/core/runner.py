@@ -1,5 +1,6 @@
 """What `python -m assistant bot --channel …` does for every channel: check the settings, protect the secrets
-in the logs, open the index, run the channel until Ctrl+C or SIGTERM, and say what happened in Chinese.
+in the logs, open the index (new builds go live without a restart; answers and their ratings are logged), run
+the channel until Ctrl+C or SIGTERM, and say what happened in Chinese.
 
 Usage::
 
@@ -18,10 +19,12 @@ from collections.abc import Callable, Iterable, Mapping
 
 from aiohttp import web
 
-from assistant.service import Assistant
+from assistant.live import LiveAssistant
+from assistant.questionlog import QuestionLog
 from assistant.settings import Settings
 from bots.core.config import BotConfig
 from bots.core.conversation import BotCore
+from bots.core.feedback import Feedback
 from bots.core.logsafe import configure_logging, protect_secrets
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -56,9 +59,7 @@ def launch(
     if problem:
         print(secret_filter.redact(problem), file=sys.stderr)
         return 1
-    assistant = Assistant(settings)
-    assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
-    core = BotCore(assistant, core_config)
+    core = open_core(settings, core_config)
     print(f"{channel}机器人正在启动（{mode}），按 Ctrl+C 停止。", file=sys.stderr, flush=True)
     failure = run_until_stopped(lambda fail: serve(core, fail))
     if failure:
@@ -66,6 +67,16 @@ def launch(
         return 1
     print(f"{channel}机器人已停止。", file=sys.stderr)
     return 0
+
+
+def open_core(settings: Settings, config: BotConfig) -> BotCore:
+    """The bot's core over the live build (a new `index` goes live without a restart: assistant.live), its
+    answers and their 👍/👎 kept in the question log (assistant.questionlog) unless that is off."""
+    assistant = LiveAssistant(settings)
+    assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
+    assistant.watch()
+    log = QuestionLog.open(settings)
+    return BotCore(assistant, config, feedback=Feedback(log) if log else None)
 
 
 def run_until_stopped(serve: Callable[[Fail], None]) -> str:

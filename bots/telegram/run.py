@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from assistant.service import Assistant
 from assistant.settings import Settings
-from bots.core import BotConfig, BotCore
+from bots.core import BotConfig
 from bots.core.logsafe import configure_logging
+from bots.core.runner import open_core
 from bots.telegram.app import UPDATES, build_application, protect_token
 from bots.telegram.config import REDACTED, TelegramConfig
 
@@ -42,9 +42,7 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
         return 2
     core_config = BotConfig.from_env(env)
     configure_logging(protect_token(config.token))  # before anything logs: stderr handler included
-    assistant = Assistant(settings)
-    assistant.index  # open the index now: a missing index is reported before the bot goes online  # noqa: B018
-    application = build_application(BotCore(assistant, core_config), config)
+    application = build_application(open_core(settings, core_config), config)
     mode = f"webhook {config.webhook_url}" if config.webhook_url else "长轮询"
     print(f"Telegram 机器人正在启动（{mode}），按 Ctrl+C 停止。", file=sys.stderr, flush=True)
     try:

@@ -63,6 +63,7 @@ def test_search_returns_the_cli_shape(web_server: WebServer):
 def test_ask_returns_the_cli_answer(web_server: WebServer):
     status, body = post_json(web_server, "/api/ask", {"question": DUTY_QUESTION})
     assert status == 200
+    assert len(body.pop("id")) == 16  # the answer's reference in the question log, for /api/feedback
     assert body == cli_json(web_server, "ask", DUTY_QUESTION)
     assert body["citations"] and "[1]" in body["answer"]
 
