@@ -36,7 +36,7 @@ from assistant.segments import (
     segments,
     sentence_of,
 )
-from assistant.verdict import YesNo, decide, modality, verdict_words, yes_no_question
+from assistant.verdict import PROHIBIT, YesNo, decide, modality, verdict_words, yes_no_question
 from corpus.model import Provision
 
 NO_BASIS = "在已收录的法规中没有找到直接依据。"
@@ -55,6 +55,7 @@ SCREEN_LIMIT = 420  # characters of basis lines shown before the sources (about 
 MIN_OVERLAP = 2  # shared bigrams a further provision's quote needs to be shown at all
 RELEVANT_SHARE = 0.5  # a checklist line of a notice item needs this share of its best line's overlap
 DECIDING_DEPTH = 4  # best-matching sentences searched for the one that decides a yes/no question
+VERDICT_HITS = 2  # leading provisions searched, in rank order, for a sentence that decides it
 UNDECIDED = "收录的条文没有直接说“{yes}”还是“{no}”，请看以下规定："
 
 # Where a long clause may be cut for an excerpt.
@@ -130,9 +131,11 @@ def compose(question: str, intent: str, hits: list[Hit], supported: bool, focus:
         if not lines:
             reply, lines = _other(focus, top, sources)
     if yes_no is not None:
-        verdict, reply, decided = _verdict(yes_no, focus, top[0], sources, reply)
-        if decided:  # the verdict line quoted the lead provision: the basis goes on with the others
-            lines = [line for line in lines if sources.ref(top[0]) not in line]
+        verdict, reply, decider = _verdict(yes_no, focus, top[:VERDICT_HITS], sources, reply)
+        if (
+            decider is not None
+        ):  # the verdict line quoted the deciding provision: the basis goes on with the others
+            lines = [line for line in lines if sources.ref(decider) not in line]
     text = "\n".join(part for part in (reply, header if lines else None, *_fitting(lines)) if part)
     text, citations = sources.finish(text)
     word = None if verdict is None else ("yes" if verdict else "no")
@@ -281,38 +284,42 @@ _COMPOSERS: dict[str, Callable[[str, list[Hit], _Sources], tuple[str, list[str]]
 
 
 def _verdict(
-    yes_no: YesNo, focus: str, lead: Hit, sources: _Sources, reply: str
-) -> tuple[bool | None, str, str]:
-    """(verdict, the line that states it, the quote it rests on): the plain verdict and the lead provision's
-    deciding sentence as its reason; when the sentence does not decide, a plain note before the reply."""
-    deciding = _deciding_sentence(yes_no, focus, lead.provision)
-    found = None if deciding is None else deciding[1]
-    verdict = decide(yes_no, found)
-    if deciding is None or verdict is None:
-        return None, f"{UNDECIDED.format(yes=yes_no.yes, no=yes_no.no)}\n{reply}", ""
-    sentence = deciding[0]
-    quote, start, end = _cut(sentence, QUOTE_LIMIT)
-    text = quote.rstrip(EDGE_PUNCTUATION)
-    return (
-        verdict,
-        f"{verdict_words(yes_no, verdict)}。{lead.citation}规定：{text}{sources.mark(lead, start, end)}。",
-        quote,
-    )
+    yes_no: YesNo, focus: str, leads: list[Hit], sources: _Sources, reply: str
+) -> tuple[bool | None, str, Hit | None]:
+    """(verdict, the line that states it, the provision it rests on): the plain verdict and the deciding
+    sentence of the first of ``leads`` that decides it, as its reason; when none decides, a plain note
+    before the reply."""
+    for lead in leads:
+        deciding = _deciding_sentence(yes_no, focus, lead.provision)
+        verdict = decide(yes_no, None if deciding is None else deciding[1])
+        if deciding is None or verdict is None:
+            continue
+        quote, start, end = _cut(deciding[0], QUOTE_LIMIT)
+        text = quote.rstrip(EDGE_PUNCTUATION)
+        line = (
+            f"{verdict_words(yes_no, verdict)}。{lead.citation}规定：{text}{sources.mark(lead, start, end)}。"
+        )
+        return verdict, line, lead
+    return None, f"{UNDECIDED.format(yes=yes_no.yes, no=yes_no.no)}\n{reply}", None
 
 
 def _deciding_sentence(yes_no: YesNo, focus: str, provision: Provision) -> tuple[Segment, str] | None:
     """The best-matching sentence of the provision that states a modality, and that modality; a 项 takes the
-    modality of its 款's lead (职工有下列情形之一的，应当认定为工伤：（六）在上下班途中……)."""
+    modality of its 款's lead (职工有下列情形之一的，应当认定为工伤：（六）在上下班途中……). For a legality
+    question a prohibition among them comes first: that others have rights does not make a deed lawful."""
     pieces = segments(provision)
     leads = {s.paragraph: s for s in pieces if not s.item}
+    found: list[tuple[Segment, str]] = []
     for segment in by_relevance(focus, pieces)[:DECIDING_DEPTH]:
         sentence = segment if segment.item else sentence_of(provision, segment)
-        found = modality(sentence.text, yes_no.kind)
-        if found is None and segment.item and segment.paragraph in leads:
-            found = modality(leads[segment.paragraph].text, yes_no.kind)
-        if found is not None:
-            return sentence, found
-    return None
+        stated = modality(sentence.text, yes_no.kind)
+        if stated is None and segment.item and segment.paragraph in leads:
+            stated = modality(leads[segment.paragraph].text, yes_no.kind)
+        if stated is not None:
+            found.append((sentence, stated))
+    if yes_no.kind == "legality":
+        found.sort(key=lambda pair: pair[1] != PROHIBIT)
+    return found[0] if found else None
 
 
 def _within_screen(chosen: list[tuple[Hit, Segment]]) -> list[tuple[Hit, Segment]]:

@@ -41,7 +41,8 @@ _OFF_DOMAIN = re.compile(
             # weather and daily life
             r"天气|气温|下雨|下雪|雾霾|空气质量|穿衣|好吃|美食|旅游|景点|电影|减肥",
             # how things work, how to use, repair or look after them, first aid technique
-            r"原理|为啥会|为什么会|怎么用|如何使用|分几步|怎么保养|打不着|心肺复苏|怎么急救|急救方法",
+            r"原理|为啥会|为什么会|怎么用|如何使用|分几步|怎么保养|打不着|心肺复苏|怎么急救|急救方法|"
+            r"怎么修|修理|维修点|换电池",
             # exams, registration, jobs and careers
             r"报名|准考证|成绩查询|考试时间|几号考|啥时候考|什么时候考|考点在|题库|怎么考|容易过|复习|"
             r"公务员|好找工作|就业|工资高|挣多少|收入多少|退休|养老金|医保|报销比例",
@@ -92,11 +93,13 @@ class ScopeJudge:
         """The verdict for an analysed question; ``named``: the question itself names a document
         (``found``: its concepts, when already looked up)."""
         matches = tuple(found if found is not None else self.concepts.in_question(query.text))
-        if named or (query.doc_id and query.reference) or _NAMES_NOTICE.search(query.text):
+        if named or (query.doc_id and query.reference):
             return ScopeVerdict(True, "named", matches)
         off = _OFF_DOMAIN.search(query.text) or _ADVICE.search(query.text)
-        if off:
+        if off:  # 市应急管理局怎么走 asks for a route, not for the bureau's duties
             return ScopeVerdict(False, f"off-domain:{off.group()}", matches)
+        if _NAMES_NOTICE.search(query.text):
+            return ScopeVerdict(True, "notice", matches)
         if matches:
             return ScopeVerdict(True, f"concept:{matches[0].concept.id}", matches)
         field = _FIELD_WORDS.search(query.text)

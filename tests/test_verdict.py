@@ -30,6 +30,12 @@ from assistant.verdict import (
         ("铁路出事把我的货车借去用了，给不给钱？", "existence", False),
         ("厂里查出来的隐患，领导说不用跟我们讲，对吗？", "legality", True),
         ("我的岗位到底有啥危险，领导不说，我有权问清楚吗？", "permission", True),
+        ("塔吊装好了还没验收，就让我们开始吊东西，行吗？", "permission", True),
+        ("我们矿井只有一个出口能上下人，这合规吗？", "legality", True),
+        ("连个专职安全员都没有，合规吗？", "legality", True),
+        ("工会能要求厂里把人撤出去吗？", "permission", False),  # 工会 is not 会
+        ("厂里改安全规章制度，要不要先听工会的意见？", "requirement", False),
+        ("车间里有没有急救箱？", "existence", False),
         ("厂里要不要告诉我们岗位上有啥危险？", "requirement", False),
     ],
 )
@@ -48,7 +54,8 @@ def test_questions_that_ask_who_what_or_how_much_are_not_yes_no(question: str):
 @pytest.mark.parametrize(
     ("sentence", "kind", "expected"),
     [
-        ("未经安全生产教育和培训合格的从业人员，不得上岗作业。", "", PROHIBIT),
+        ("未经安全生产教育和培训合格的从业人员，不得上岗作业。", "", OBLIGE),  # a duty to train first
+        ("禁止在电梯轿厢内吸烟。", "", PROHIBIT),
         ("生产经营单位必须为从业人员提供符合国家标准或者行业标准的劳动防护用品", "", OBLIGE),
         ("特种作业人员必须取得相应资格，方可上岗作业。", "", OBLIGE),
         ("从业人员有权拒绝违章指挥和强令冒险作业。", "", PERMIT),
@@ -72,6 +79,8 @@ def test_modality_of_a_deciding_sentence(sentence: str, kind: str, expected: str
         ("单位让我冒险作业，我能拒绝吗？", PERMIT, True, "能"),
         ("没戴安全帽干活行不行", OBLIGE, False, "不行"),
         ("我能要求单位给我发手套吗", OBLIGE, True, "能"),
+        ("上岗前要先培训吗", OBLIGE, True, "要"),  # 未经培训合格，不得上岗
+        ("工伤保险费要从我工资里扣一部分吗？", OBLIGE, False, "不要"),  # the employer's duty
         ("电工要持证吗", OBLIGE, True, "要"),
         ("上下班路上被车撞了算工伤吗", CLASSIFY_YES, True, "算工伤"),
         ("喝醉了摔伤算不算工伤", CLASSIFY_NO, False, "不算工伤"),
