@@ -60,6 +60,11 @@ UNDECIDED = "收录的条文没有直接说“{yes}”还是“{no}”，请看�
 
 # Where a long clause may be cut for an excerpt.
 _CUT = re.compile(r"[，：；。]")
+# Words nearly every provision shares with a question (its actors, modal and procedural words): a deciding
+# sentence must share more than these with the question's situation.
+_COMMON_WORDS = re.compile(
+    r"生产经营单位|主要负责人|从业人员|用人单位|劳动者|职工|单位|负责人|人员|企业|规定|应当|必须|不得|可以|国家|有关|部门"
+)
 # Sentences of a law that state an obligation, a prohibition or a right.
 _OBLIGATION = re.compile(r"应当|必须|不得|严禁|禁止|(?<![主重需])要(?![求点素])|负责(?!人)|有权|须")
 # The verb after the subject of a duty sentence; 负责人 is a noun, not the verb.
@@ -310,7 +315,10 @@ def _deciding_sentence(yes_no: YesNo, focus: str, provision: Provision) -> tuple
     pieces = segments(provision)
     leads = {s.paragraph: s for s in pieces if not s.item}
     found: list[tuple[Segment, str]] = []
+    topical = _COMMON_WORDS.sub("", focus)
     for segment in by_relevance(focus, pieces)[:DECIDING_DEPTH]:
+        if overlap(topical, _COMMON_WORDS.sub("", segment.text)) < MIN_OVERLAP:
+            continue  # on the question's actors or modal words only: it decides nothing about the situation
         sentence = segment if segment.item else sentence_of(provision, segment)
         stated = modality(sentence.text, yes_no.kind)
         if stated is None and segment.item and segment.paragraph in leads:

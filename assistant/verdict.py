@@ -136,7 +136,8 @@ def modality(sentence: str, kind: str = "") -> str | None:
     """The strongest modality a sentence states: prohibit, oblige or permit; for a classification question
     first classify_no or classify_yes (不得认定为工伤, 视同工伤)."""
     first = {"classification": _CLASSIFICATIONS, "consequence": _PENALTIES}.get(kind, ())
-    rules = first + _MODALITIES
+    last = _PENALTIES if kind in ("legality", "permission") else ()  # a punished deed is not allowed
+    rules = first + _MODALITIES + last
     for name, pattern in rules:
         if pattern.search(sentence):
             return name
@@ -148,7 +149,7 @@ def decide(question: YesNo, found: str | None) -> bool | None:
     modality does not decide it (a permission that a legality question cannot settle, say)."""
     if found is None:
         return None
-    violation = {PROHIBIT: True, OBLIGE: question.omission, CLASSIFY_NO: None, CLASSIFY_YES: None}
+    violation = {PROHIBIT: True, PENALTY: True, OBLIGE: question.omission, CLASSIFY_NO: None, CLASSIFY_YES: None}
     if question.kind == "legality":
         broken = violation.get(found)
         if found == PERMIT:
@@ -159,7 +160,7 @@ def decide(question: YesNo, found: str | None) -> bool | None:
     if question.kind == "classification":
         return {CLASSIFY_YES: True, CLASSIFY_NO: False}.get(found)
     if question.kind == "permission":
-        return {PROHIBIT: False, PERMIT: True, OBLIGE: not question.omission}.get(found)
+        return {PROHIBIT: False, PENALTY: False, PERMIT: True, OBLIGE: not question.omission}.get(found)
     if question.kind == "requirement":  # 要我自己买吗: the duty is someone else's
         return {OBLIGE: not question.shifted, PROHIBIT: False}.get(found)
     if question.kind == "consequence":

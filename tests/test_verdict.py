@@ -62,6 +62,8 @@ def test_questions_that_ask_who_what_or_how_much_are_not_yes_no(question: str):
         ("职工有下列情形之一的，应当认定为工伤：", "classification", CLASSIFY_YES),
         ("但是有下列情形之一的，不得认定为工伤或者视同工伤：", "classification", CLASSIFY_NO),
         ("逾期未改正的，处五万元以下的罚款", "consequence", PENALTY),
+        ("有下列行为之一的，责令改正，处五千元以上五万元以下罚款", "legality", PENALTY),
+        ("有下列行为之一的，责令改正，处五千元以上五万元以下罚款", "requirement", None),
         ("国家鼓励生产经营单位投保安全生产责任保险", "", None),
     ],
 )
@@ -85,6 +87,8 @@ def test_modality_of_a_deciding_sentence(sentence: str, kind: str, expected: str
         ("上下班路上被车撞了算工伤吗", CLASSIFY_YES, True, "算工伤"),
         ("喝醉了摔伤算不算工伤", CLASSIFY_NO, False, "不算工伤"),
         ("在加油站抽烟会被罚吗", PENALTY, True, "会"),
+        ("消火栓前面堆满了货，行吗？", PENALTY, False, "不行"),  # a punished deed is not allowed
+        ("消火栓前面堆满了货，合法吗？", PENALTY, False, "不合法"),
     ],
 )
 def test_the_rule_table(question: str, found: str, verdict: bool, words: str):
