@@ -149,7 +149,13 @@ def decide(question: YesNo, found: str | None) -> bool | None:
     modality does not decide it (a permission that a legality question cannot settle, say)."""
     if found is None:
         return None
-    violation = {PROHIBIT: True, PENALTY: True, OBLIGE: question.omission, CLASSIFY_NO: None, CLASSIFY_YES: None}
+    violation = {
+        PROHIBIT: True,
+        PENALTY: True,
+        OBLIGE: question.omission,
+        CLASSIFY_NO: None,
+        CLASSIFY_YES: None,
+    }
     if question.kind == "legality":
         broken = violation.get(found)
         if found == PERMIT:
