@@ -45,13 +45,14 @@ _OFF_DOMAIN = re.compile(
             r"怎么修|修理|维修点|换电池",
             # exams, registration, jobs and careers
             r"报名|准考证|成绩查询|考试时间|几号考|啥时候考|什么时候考|考点在|题库|怎么考|容易过|复习|"
-            r"公务员|好找工作|就业|工资高|挣多少|收入多少|退休|养老金|医保|报销比例",
+            r"公务员|好找工作|就业|工资高|挣多少|收入多少|退休|养老金|医保|报销比例|想当|报考|考[^，。？]{0,3}员|身高|"
+            r"考哪些|实操考",
             # other fields of law and safety
             r"网络安全|信息安全|数据安全|食品安全|药品安全|国家安全|防诈骗|诈骗|密码|账号|病毒|离婚|继承|个人所得税|"
             r"贷款|利率|信用卡|专利|宅基地",
             # places, routes, schedules, contact details
             r"电话是多少|办公电话|地址在哪|在哪能|哪里能|去哪儿|几点上班|几点下班|怎么走|哪条高速|限行|发车|"
-            r"几号开始|一共出了多少|统计数据|主题是",
+            r"几号开始|一共出了多少|统计数据|主题是|排队",
         )
     )
 )
@@ -62,7 +63,7 @@ _NAMES_NOTICE = re.compile(
 # Tips and comparisons: the law sets rules, it does not advise on products or technique.
 _ADVICE = re.compile(
     r"有啥好办法|有什么好办法|有啥办法|哪个.{0,6}更好|更好还是|一般用几年|一般能跑|查真假|查真伪|"
-    r"喝点啥|吃点啥|吃什么药|偷拍|充电宝|安全座椅"
+    r"喝点啥|吃点啥|吃什么药|偷拍|充电宝|安全座椅|哪儿合适|哪里合适"
 )
 # The field's own words: a question using them is about work safety even when no concept names it.
 _FIELD_WORDS = re.compile(

@@ -32,6 +32,10 @@ def assistant(small_index: Callable[..., Path]) -> Assistant:
         "离婚的时候财产怎么分？",
         "去临汾市应急管理局怎么走？",
         "怎么做红烧肉？",
+        "想报考注册安全工程师，需要什么学历？",
+        "电工证实操考试考哪些内容？",
+        "家用灭火器摆在屋里哪里合适？",
+        "去应急管理局办事要排队多久？",
     ],
 )
 def test_out_of_scope_questions_are_refused_with_what_can_be_asked(assistant: Assistant, question: str):
