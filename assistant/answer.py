@@ -137,9 +137,8 @@ def compose(question: str, intent: str, hits: list[Hit], supported: bool, focus:
             reply, lines = _other(focus, top, sources)
     if yes_no is not None:
         verdict, reply, decider = _verdict(yes_no, focus, top[:VERDICT_HITS], sources, reply)
-        if (
-            decider is not None
-        ):  # the verdict line quoted the deciding provision: the basis goes on with the others
+        # The verdict line quoted the deciding provision: the basis goes on with the others.
+        if decider is not None:
             lines = [line for line in lines if sources.ref(decider) not in line]
     text = "\n".join(part for part in (reply, header if lines else None, *_fitting(lines)) if part)
     text, citations = sources.finish(text)
