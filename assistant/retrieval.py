@@ -40,6 +40,7 @@ from assistant.fusion import (
     candidates,
     feature_matrix,
     standardised,
+    top_indices,
 )
 from assistant.hits import Hit
 from assistant.query import NOTICE_ID, Query, QueryAnalyzer
@@ -67,7 +68,7 @@ class Arms:
 
     scores: dict[str, np.ndarray]
     query: QueryFacts
-    best_passage: dict[int, int]  # provision position → the passage that matched it best
+    best_passage: np.ndarray  # per provision position, the passage that matched it best (-1: none)
     dense: np.ndarray  # best cosine per provision (the support test reads it)
     sparse: np.ndarray  # best BM25 per provision
 
@@ -136,7 +137,7 @@ class HybridSearch:
         allowed = self._allowed(doc_ids, levels, tiers, provinces)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
-        order = [i for i in np.argsort(-scores, kind="stable")[: k + 1] if np.isfinite(scores[i])]
+        order = [i for i in top_indices(scores, k + 1) if np.isfinite(scores[i])]
         hits = [self._hit(i, float(scores[i]), arms) for i in order]
         direct = self._direct(query)
         if direct is not None and (allowed is None or allowed[self._position[direct.provision.id]]):
@@ -145,7 +146,7 @@ class HybridSearch:
 
     def arms(self, query: Query, found: list[ConceptMatch]) -> Arms:
         """Every arm's score of every provision for an analysed question and the concepts it names."""
-        best_passage: dict[int, int] = {}
+        best_passage = np.full(len(self._provision_ids), -1)
         sparse = self._best_of_passages(self._sparse_passage_scores(query), best_passage)
         whole = np.full(len(self._provision_ids), -np.inf)
         scored = np.asarray(self.index.sparse_whole.scores(tokenize(query.text)), dtype=float)
@@ -153,7 +154,7 @@ class HybridSearch:
         text = query.text[:DENSE_QUERY_CHARS]
         dense = self._dense(text, best_passage)
         labels = [m.concept.label for m in found if m.key not in m.concept.statutory]
-        dense_concepts = self._dense(f"{text} {' '.join(labels)}", {}) if labels else dense
+        dense_concepts = self._dense(f"{text} {' '.join(labels)}", best_passage.copy()) if labels else dense
         named = self._doc_ids.index(query.doc_id) if query.doc_id in self.index.documents else None
         direct = None
         if query.doc_id and query.unit:
@@ -201,7 +202,7 @@ class HybridSearch:
         scores = np.asarray(self.index.sparse.scores(tokens), dtype=float)
         return np.where(scores > 0, scores, -np.inf)
 
-    def _dense(self, text: str, best_passage: dict[int, int]) -> np.ndarray:
+    def _dense(self, text: str, best_passage: np.ndarray) -> np.ndarray:
         """Best cosine per provision over the main space's vectors; a provision of another space (the law
         library, a weaker model) gets its space's score mapped onto the main space's spread."""
         result = np.full(len(self._provision_ids), -np.inf)
@@ -219,15 +220,15 @@ class HybridSearch:
             result = np.where(np.isfinite(result), result, scores)
         return result
 
-    def _best_of_passages(self, passage_scores: np.ndarray, best_passage: dict[int, int]) -> np.ndarray:
-        """The best passage score of each provision (-inf when none scored); records the passage."""
+    def _best_of_passages(self, passage_scores: np.ndarray, best_passage: np.ndarray) -> np.ndarray:
+        """The best passage score of each provision (-inf when none scored); records that passage (the first
+        of equals) for the provisions that have none recorded yet."""
         best = np.full(len(self._provision_ids), -np.inf)
         np.maximum.at(best, self._passage_owner, passage_scores)
-        scored = np.flatnonzero(np.isfinite(passage_scores))
-        by_score = scored[np.argsort(-passage_scores[scored], kind="stable")]
-        owners, first = np.unique(self._passage_owner[by_score], return_index=True)
-        for owner, passage in zip(owners.tolist(), by_score[first].tolist(), strict=True):
-            best_passage.setdefault(owner, passage)
+        winning = np.flatnonzero(np.isfinite(passage_scores) & (passage_scores == best[self._passage_owner]))
+        owners, first = np.unique(self._passage_owner[winning], return_index=True)
+        unrecorded = best_passage[owners] < 0
+        best_passage[owners[unrecorded]] = winning[first][unrecorded]
         return best
 
     def _concept_table(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
@@ -290,8 +291,8 @@ class HybridSearch:
 
     def _hit(self, i: int, score: float, arms: Arms) -> Hit:
         provision = self.index.provisions[self._provision_ids[i]]
-        best = arms.best_passage.get(i)
-        passage = self._passage_text[best] if best is not None else provision.text
+        best = int(arms.best_passage[i])
+        passage = self._passage_text[best] if best >= 0 else provision.text
         return Hit(
             provision,
             self.index.document_of(provision),
